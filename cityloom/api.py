@@ -1,0 +1,13 @@
+"""The REST API, `/api/v1/`: what is public, read-only, paginated."""
+
+from ninja import NinjaAPI
+
+from cityloom.network.api import router as network_router
+
+api = NinjaAPI(
+    title="Cityloom API",
+    version="1",
+    description="Members, cities and the shared work of a network of cities.",
+    urls_namespace="api-v1",
+)
+api.add_router("", network_router)

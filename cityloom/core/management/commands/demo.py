@@ -1,0 +1,34 @@
+"""`cityloom demo`: a ready network on SQLite, served at http://127.0.0.1:8000/ with a task worker."""
+
+import subprocess
+import sys
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from cityloom.network.models import City
+
+
+class Command(BaseCommand):
+    help = "Migrate, import the cities, load the demo network, and serve it with a task worker."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--addrport", default="127.0.0.1:8000")
+        parser.add_argument("--no-serve", action="store_true", help="Prepare the database only.")
+
+    def handle(self, *args, addrport, no_serve, **options):
+        call_command("compile_catalogs", verbosity=0)
+        call_command("migrate", interactive=False, verbosity=0)
+        if City.objects.count() < 30000:
+            self.stdout.write("Importing the world's cities from GeoNames (once)…")
+            call_command("import_cities")
+        call_command("load_demo")
+        if no_serve:
+            return
+        # The worker is a second process, as in production: e-mails and long work leave the request.
+        worker = subprocess.Popen([sys.executable, "-m", "cityloom.cli", "db_worker"])
+        try:
+            call_command("runserver", addrport, use_reloader=False)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=10)

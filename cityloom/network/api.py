@@ -1,0 +1,74 @@
+import datetime as dt
+
+from django.shortcuts import get_object_or_404
+from ninja import Field, FilterSchema, Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from . import queries
+from .models import City, Commission, Region
+
+router = Router(tags=["network"])
+
+
+class CityOut(Schema):
+    geonames_id: int
+    name: str
+    country_code: str
+    country_name: str
+    region: str
+    population: int
+    latitude: float
+    longitude: float
+    languages: list[str] = Field(..., alias="language_list")
+
+
+class CommissionOut(Schema):
+    slug: str
+    kind: str
+    name: str
+    president_city: str | None = Field(None, alias="president_city.name")
+    secretariat_email: str
+    member_count: int
+
+
+class MemberOut(Schema):
+    city: CityOut
+    commission: str = Field(..., alias="commission.slug")
+    status: str
+    joined_on: dt.date | None
+
+
+class CityFilter(FilterSchema):
+    country: str | None = Field(None, q="country_code", description="ISO 3166 country code")
+    region: Region | None = Field(None, q="region")
+    min_population: int | None = Field(None, q="population__gte")
+
+
+@router.get("/cities", response=list[CityOut])
+@paginate(LimitOffsetPagination)
+def list_cities(request, q: str = "", filters: CityFilter = Query(...)):  # noqa: B008 (ninja's idiom)
+    """Every city of 15,000+ inhabitants (GeoNames), searchable in any spelling."""
+    cities = City.objects.search(q) if q else City.objects.all()
+    return filters.filter(cities).order_by("-population", "geonames_id")
+
+
+@router.get("/commissions", response=list[CommissionOut])
+def list_commissions(request):
+    return queries.commissions_overview()
+
+
+@router.get("/members", response=list[MemberOut])
+@paginate(LimitOffsetPagination)
+def list_members(
+    request,
+    commission: str | None = None,
+    q: str = "",
+    country: str = "",
+    region: Region | None = None,
+    year: int | None = None,
+):
+    """Active members, one row per city and commission; filter by commission's slug to scope."""
+    scope = get_object_or_404(Commission, slug=commission) if commission else None
+    return queries.member_directory(
+        commission=scope, q=q, country=country, region=region or "", year=year
+    )

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "network"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("commissions/", views.commission_list, name="commission-list"),
+    path("commissions/<slug:slug>/", views.commission_detail, name="commission-detail"),
+    path("members/", views.member_directory, name="directory"),
+    path("members/map/", views.members_map, name="map"),
+    path("cities/search/", views.city_search, name="city-search"),
+    path("cities/<int:geonames_id>/", views.city_detail, name="city-detail"),
+    path("cities/<int:geonames_id>/edit/", views.edit_city, name="city-edit"),
+    path("membership/apply/", views.apply, name="apply"),
+    path("membership/thanks/", views.apply_done, name="apply-done"),
+    path("my/", views.dashboard, name="dashboard"),
+    path("my/requests/<int:pk>/decide/", views.decide_request, name="request-decide"),
+    path("my/invite/", views.invite, name="invite"),
+    path("my/people/<int:pk>/role/", views.set_role, name="person-role"),
+]

@@ -1,0 +1,297 @@
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from . import geo, permissions, queries, services
+from .forms import (
+    CityProfileForm,
+    DecisionForm,
+    DirectoryFilterForm,
+    InvitationForm,
+    MembershipApplicationForm,
+    RoleForm,
+)
+from .models import City, Commission, MembershipRequest
+
+User = get_user_model()
+
+
+def home(request):
+    commissions = queries.commissions_overview()
+    featured = commissions.filter(kind=Commission.Kind.COMMISSION).order_by("-member_count").first()
+    cities = queries.map_members()
+    return render(
+        request,
+        "network/home.html",
+        {
+            "commissions": commissions,
+            "featured": featured,
+            "member_count": len(cities),
+            "country_count": len({c.country_name for c in cities}),
+            "country_paths": geo.country_paths(),
+            "markers": geo.markers(cities),
+        },
+    )
+
+
+def commission_list(request):
+    return render(
+        request,
+        "network/commission_list.html",
+        {
+            "commissions": queries.commissions_overview(),
+        },
+    )
+
+
+def commission_detail(request, slug):
+    commission = get_object_or_404(
+        Commission.objects.select_related("president_city", "organisation"), slug=slug
+    )
+    focal_points = (
+        User.objects.filter(
+            role=User.Role.FOCAL_POINT,
+            city__memberships__commission=commission,
+            city__memberships__status="active",
+        )
+        .select_related("city")
+        .order_by("city__name")
+    )
+    return render(
+        request,
+        "network/commission_detail.html",
+        {
+            "commission": commission,
+            "by_region": queries.members_by_region(commission),
+            "focal_points": focal_points,
+            "relations": commission.relations.select_related("related"),
+            "joint_activities": commission.joint_activities.prefetch_related(
+                "commissions"
+            ).select_related("city"),
+        },
+    )
+
+
+def member_directory(request):
+    form = DirectoryFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    commission = None
+    if slug := filters.get("commission"):
+        commission = get_object_or_404(Commission, slug=slug)
+    rows = queries.member_directory(
+        commission=commission,
+        q=filters.get("q", ""),
+        country=filters.get("country", ""),
+        region=filters.get("region", ""),
+        year=filters.get("year"),
+    )
+    page = Paginator(rows, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "commission": commission,
+        "commissions": Commission.objects.all(),
+        "facets": queries.directory_facets(commission),
+        "filters": filters,
+        "query": query.urlencode(),
+    }
+    template = (
+        "network/_directory_results.html"
+        if request.headers.get("HX-Request")
+        else "network/directory.html"
+    )
+    return render(request, template, context)
+
+
+def city_detail(request, geonames_id):
+    city = get_object_or_404(City, geonames_id=geonames_id)
+    return render(
+        request,
+        "network/city_detail.html",
+        {
+            "city": city,
+            "memberships": city.memberships.select_related("commission").order_by("joined_on"),
+            "focal_points": city.people.filter(role=User.Role.FOCAL_POINT),
+            "can_edit": permissions.can_edit_city(request.user, city),
+        },
+    )
+
+
+def members_map(request):
+    commission = None
+    if slug := request.GET.get("commission"):
+        commission = get_object_or_404(Commission, slug=slug)
+    cities = queries.map_members(commission)
+    return render(
+        request,
+        "network/map.html",
+        {
+            "commission": commission,
+            "commissions": Commission.objects.all(),
+            "country_paths": geo.country_paths(),
+            "markers": geo.markers(cities),
+        },
+    )
+
+
+@require_GET
+def city_search(request):
+    """The city picker: up to 15 matches, biggest first, in any spelling GeoNames knows."""
+    q = request.GET.get("city_query", "")[:100]
+    cities = City.objects.search(q).order_by("-population")[:15] if len(q.strip()) >= 2 else []
+    return render(request, "network/_city_choices.html", {"cities": cities, "q": q})
+
+
+def apply(request):
+    form = MembershipApplicationForm(request.POST or None, initial=request.GET)
+    chosen, cities = None, []
+    searching = "search" in request.POST  # the no-script path: search, then choose
+    if searching:
+        q = request.POST.get("city_query", "")[:100]
+        cities = City.objects.search(q).order_by("-population")[:15] if len(q.strip()) >= 2 else []
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.apply_for_membership(
+                commission=data["commission"],
+                city=data["city"],
+                contact_name=data["contact_name"],
+                contact_position=data["contact_position"],
+                email=data["email"],
+                motivation=data["motivation"],
+                language=translation.get_language(),
+            )
+        except services.MembershipError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("network:apply-done")
+    city_id = form.data.get("city") if form.is_bound else request.GET.get("city")
+    if city_id and str(city_id).isdigit():
+        chosen = City.objects.filter(geonames_id=int(city_id)).first()
+    if searching:
+        form = MembershipApplicationForm(initial=request.POST.dict())
+    return render(request, "network/apply.html", {"form": form, "chosen": chosen, "cities": cities})
+
+
+def apply_done(request):
+    return render(request, "network/apply_done.html")
+
+
+@login_required
+def dashboard(request):
+    user = request.user
+    context = {"is_secretariat": permissions.is_secretariat(user)}
+    if context["is_secretariat"]:
+        commissions = permissions.secretariat_commissions(user)
+        context["pending"] = MembershipRequest.objects.filter(
+            commission__in=commissions, status="pending"
+        ).select_related("city", "commission")
+        context["recent_decisions"] = (
+            MembershipRequest.objects.filter(commission__in=commissions)
+            .exclude(status="pending")
+            .select_related("city", "commission", "decided_by")[:10]
+        )
+        context["decision_form"] = DecisionForm()
+        context["people"] = (
+            User.objects.filter(city__memberships__commission__in=commissions)
+            .distinct()
+            .select_related("city")
+            .order_by("city__name", "email")
+        )
+        context["role_choices"] = User.Role.choices
+    if user.city_id:
+        context["city"] = user.city
+        context["colleagues"] = User.objects.filter(city_id=user.city_id).order_by("email")
+        context["can_edit_city"] = permissions.can_edit_city(user, user.city)
+        context["invitation_form"] = InvitationForm(
+            initial={"language": translation.get_language()}
+        )
+    return render(request, "network/dashboard.html", context)
+
+
+@login_required
+@require_POST
+def decide_request(request, pk):
+    application = get_object_or_404(MembershipRequest, pk=pk)
+    if not permissions.can_decide_request(request.user, application):
+        raise PermissionDenied
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("network:dashboard")
+    try:
+        if form.cleaned_data["decision"] == "approve":
+            services.approve_membership(
+                application, by=request.user, message=form.cleaned_data["message"]
+            )
+            messages.success(
+                request, _("%(city)s is now a member.") % {"city": application.city.name}
+            )
+        else:
+            services.reject_membership(
+                application, by=request.user, message=form.cleaned_data["message"]
+            )
+            messages.success(
+                request,
+                _("The request from %(city)s was rejected.") % {"city": application.city.name},
+            )
+    except services.MembershipError as exc:
+        messages.error(request, exc.messages[0])
+    return redirect("network:dashboard")
+
+
+@login_required
+@require_POST
+def invite(request):
+    city = request.user.city
+    if city is None or not permissions.can_invite_to_city(request.user, city):
+        raise PermissionDenied
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.invite_colleague(city, by=request.user, **form.cleaned_data)
+        except services.MembershipError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % form.cleaned_data)
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("network:dashboard")
+
+
+@login_required
+def edit_city(request, geonames_id):
+    city = get_object_or_404(City, geonames_id=geonames_id)
+    if not permissions.can_edit_city(request.user, city):
+        raise PermissionDenied
+    form = CityProfileForm(request.POST or None, instance=city)
+    if request.method == "POST" and form.is_valid():
+        services.update_city_profile(city, by=request.user, **form.cleaned_data)
+        messages.success(request, _("The profile of %(city)s was saved.") % {"city": city.name})
+        return redirect(city)
+    return render(request, "network/city_form.html", {"form": form, "city": city})
+
+
+@login_required
+@require_POST
+def set_role(request, pk):
+    person = get_object_or_404(User, pk=pk)
+    if not permissions.can_assign_role(request.user, person):
+        raise PermissionDenied
+    form = RoleForm(request.POST)
+    if form.is_valid():
+        services.assign_role(person, role=form.cleaned_data["role"], by=request.user)
+        messages.success(request, _("%(person)s's role was changed.") % {"person": person})
+    return redirect("network:dashboard")

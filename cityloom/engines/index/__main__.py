@@ -1,0 +1,7 @@
+"""`python -m cityloom.engines.index build ...`: see `cli.py`."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

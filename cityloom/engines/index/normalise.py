@@ -1,0 +1,270 @@
+"""Normalisation: bring indicators onto a common scale, higher = better.
+
+Each column is first multiplied by its Direction. `Normaliser` learns the parameters
+(min/max, mean/sd, reference value, the base distribution for rank methods) with `fit`
+and applies them with `transform`, so bounds fitted on a base edition keep later
+editions comparable. Fitting and transforming the same data gives COINr's `n_*` results.
+
+Methods (x already times Direction):
+
+| method | result | parameters |
+|---|---|---|
+| minmax | (x - min)/(max - min)(upper - lower) + lower | lower=0, upper=100 |
+| zscore | (x - mean)/sd * sd_target + mean_target (sd with n - 1) | mean=0, sd=1 |
+| scaled | (x - lower)/(upper - lower) * 100 | lower=0, upper=100 |
+| dist2max | 1 - (max - x)/(max - min) | |
+| dist2ref | 1 - (x_ref - x)/(x_ref - min), uncapped unless cap_max | ref (uCode) |
+| dist2targ | 1 - (t - x)/(t - min), t = Target * Direction | cap_max=False |
+| fracmax | x / max | |
+| rank | rank, ties get the lowest rank | |
+| prank | (rank - 1)/(n_available - 1) | |
+| borda | rank - 1 | |
+| goalposts | clip((x - lower)/(upper - lower), 0, 1) * scale, reversed for Direction -1 | lower, upper, scale=1 |
+| none | x | |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .errors import MissingReferenceError, NoVarianceError, PipelineKeyError, UnknownMethodError
+
+PARAMETERS: dict[str, dict[str, Any]] = {
+    "minmax": {"lower": 0.0, "upper": 100.0},
+    "zscore": {"mean": 0.0, "sd": 1.0},
+    "scaled": {"lower": 0.0, "upper": 100.0},
+    "dist2max": {},
+    "dist2ref": {"ref": None, "cap_max": False},
+    "dist2targ": {"cap_max": False},
+    "fracmax": {},
+    "rank": {},
+    "prank": {},
+    "borda": {},
+    "goalposts": {"lower": None, "upper": None, "scale": 1.0},
+    "none": {},
+}
+METHODS = tuple(PARAMETERS)
+
+
+@dataclass(frozen=True)
+class NormaliseMethod:
+    """One method with its parameters (defaults filled in)."""
+
+    method: str = "minmax"
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def make(cls, method: str, key: str = "normalise", **params: Any) -> NormaliseMethod:
+        """Validate a method and its parameters; `key` names the pipeline key in errors."""
+        if method not in PARAMETERS:
+            raise UnknownMethodError(f"{key}.method", method, METHODS)
+        defaults = PARAMETERS[method]
+        for name in params:
+            if name not in defaults:
+                raise PipelineKeyError(f"{key}.{name}", f"not a parameter of {method}")
+        merged = {**defaults, **params}
+        for name, value in merged.items():
+            if name in ("ref",):
+                continue
+            if name == "cap_max":
+                if not isinstance(value, bool):
+                    raise PipelineKeyError(f"{key}.{name}", "must be true or false")
+                continue
+            if value is None:
+                raise PipelineKeyError(f"{key}.{name}", f"is required by {method}")
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise PipelineKeyError(f"{key}.{name}", f"must be a number, got {value!r}")
+            merged[name] = float(value)
+        if method == "dist2ref" and merged["ref"] is None:
+            raise PipelineKeyError(f"{key}.ref", "dist2ref needs a reference unit code")
+        if method in ("scaled", "goalposts") and merged["lower"] == merged["upper"]:
+            raise PipelineKeyError(f"{key}.upper", "upper must differ from lower")
+        if method == "zscore" and not merged["sd"] > 0:
+            raise PipelineKeyError(f"{key}.sd", "sd must be positive")
+        return cls(method, merged)
+
+
+def _nan_reduce(func: Any, X: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    with np.errstate(invalid="ignore"):
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return func(X, axis=0)
+
+
+class Normaliser:
+    """Per-indicator normalisation, fitted on one dataset and applied to any other.
+
+    `methods` has one `NormaliseMethod` per column; `directions` and `targets` are
+    `(n_indicators,)`. After `fit`, learned parameters end in `_`.
+    """
+
+    def __init__(
+        self,
+        methods: Sequence[NormaliseMethod],
+        *,
+        directions: npt.NDArray[np.float64],
+        targets: npt.NDArray[np.float64] | None = None,
+        codes: Sequence[str] | None = None,
+    ) -> None:
+        self.methods = tuple(methods)
+        self.directions = np.asarray(directions, dtype=np.float64)
+        k = len(self.methods)
+        self.targets = np.full(k, np.nan) if targets is None else np.asarray(targets, float)
+        self.codes = tuple(codes) if codes is not None else tuple(f"x{j}" for j in range(k))
+
+    def fit(
+        self,
+        X: npt.NDArray[np.float64],
+        *,
+        unit_codes: Sequence[str] | npt.NDArray[np.str_] | None = None,
+    ) -> Normaliser:
+        """Learn min, max, mean, sd, reference values and base distributions from `X`."""
+        S = X * self.directions
+        self.min_ = _nan_reduce(np.nanmin, S)
+        self.max_ = _nan_reduce(np.nanmax, S)
+        self.mean_ = _nan_reduce(np.nanmean, S)
+        self.sd_ = _nan_reduce(lambda a, axis: np.nanstd(a, axis=axis, ddof=1), S)
+        self.n_available_ = np.count_nonzero(~np.isnan(S), axis=0)
+        self.ref_ = np.full(S.shape[1], np.nan)
+        self.sorted_: dict[int, npt.NDArray[np.float64]] = {}
+        for j, m in enumerate(self.methods):
+            name = m.method
+            if self.n_available_[j] == 0:
+                raise NoVarianceError(indicator=self.codes[j], method=name)
+            if name in ("minmax", "dist2max") and self.max_[j] == self.min_[j]:
+                raise NoVarianceError(indicator=self.codes[j], method=name)
+            if name == "zscore" and not self.sd_[j] > 0:
+                raise NoVarianceError(indicator=self.codes[j], method=name)
+            if name == "prank" and self.n_available_[j] < 2:
+                raise NoVarianceError(indicator=self.codes[j], method=name)
+            if name == "fracmax" and self.max_[j] == 0:
+                raise NoVarianceError(indicator=self.codes[j], method=name)
+            if name in ("rank", "prank", "borda"):
+                col = S[:, j]
+                self.sorted_[j] = np.sort(col[~np.isnan(col)])
+            if name == "dist2ref":
+                ref = str(m.params["ref"])
+                if unit_codes is None:
+                    raise MissingReferenceError(
+                        "dist2ref needs unit codes to find the reference",
+                        indicator=self.codes[j],
+                        unit=ref,
+                    )
+                rows = np.flatnonzero(np.asarray(unit_codes) == ref)
+                if rows.size == 0:
+                    raise MissingReferenceError(
+                        "reference unit not found", indicator=self.codes[j], unit=ref
+                    )
+                # In a pooled panel the reference unit has several rows: its latest one
+                # (rows are sorted by year) is the reference.
+                self.ref_[j] = S[rows[-1], j]
+                if np.isnan(self.ref_[j]):
+                    raise MissingReferenceError(
+                        "reference unit has no value", indicator=self.codes[j], unit=ref
+                    )
+                if self.ref_[j] == self.min_[j]:
+                    raise NoVarianceError(indicator=self.codes[j], method=name)
+            if name == "dist2targ":
+                t = self.targets[j] * self.directions[j]
+                if np.isnan(t):
+                    raise MissingReferenceError(
+                        "dist2targ needs a Target in the metadata", indicator=self.codes[j]
+                    )
+                if t == self.min_[j]:
+                    raise NoVarianceError(indicator=self.codes[j], method=name)
+        return self
+
+    def transform(self, X: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """Apply the fitted parameters to `X` `(n_units, n_indicators)`; NaN stays NaN."""
+        S = X * self.directions
+        out = np.empty_like(S)
+        by_method: dict[str, list[int]] = {}
+        for j, m in enumerate(self.methods):
+            by_method.setdefault(m.method, []).append(j)
+        for name, cols_list in by_method.items():
+            cols = np.array(cols_list)
+            x = S[:, cols]
+            p = [self.methods[j].params for j in cols_list]
+
+            def param(key: str, p: list[Mapping[str, Any]] = p) -> npt.NDArray[np.float64]:
+                return np.array([float(q[key]) for q in p])
+
+            lo, hi = self.min_[cols], self.max_[cols]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                if name == "minmax":
+                    y = (x - lo) / (hi - lo) * (param("upper") - param("lower")) + param("lower")
+                elif name == "zscore":
+                    y = (x - self.mean_[cols]) / self.sd_[cols] * param("sd") + param("mean")
+                elif name == "scaled":
+                    y = (x - param("lower")) / (param("upper") - param("lower")) * 100
+                elif name == "dist2max":
+                    y = 1 - (hi - x) / (hi - lo)
+                elif name in ("dist2ref", "dist2targ"):
+                    ref = (
+                        self.ref_[cols]
+                        if name == "dist2ref"
+                        else self.targets[cols] * self.directions[cols]
+                    )
+                    y = 1 - (ref - x) / (ref - lo)
+                    cap = np.array([bool(q["cap_max"]) for q in p])
+                    y = np.where(cap & (y > 1), 1.0, y)
+                elif name == "fracmax":
+                    y = x / hi
+                elif name in ("rank", "prank", "borda"):
+                    y = np.empty_like(x)
+                    for c, j in enumerate(cols_list):
+                        col = x[:, c]
+                        # Rank among the fitted values: 1 + number strictly below, so
+                        # ties share the lowest rank, as R's rank(ties.method = "min").
+                        r = np.searchsorted(self.sorted_[j], col, side="left") + 1.0
+                        r[np.isnan(col)] = np.nan
+                        if name == "prank":
+                            r = (r - 1) / (self.n_available_[j] - 1)
+                        elif name == "borda":
+                            r = r - 1
+                        y[:, c] = r
+                elif name == "goalposts":
+                    lower, upper = param("lower"), param("upper")
+                    d = self.directions[cols]
+                    # x is already x * Direction, so the posts flip with it: for a
+                    # lower-is-better indicator, x_orig = lower scores 1, upper scores 0.
+                    a = np.where(d < 0, -upper, lower)
+                    b = np.where(d < 0, -lower, upper)
+                    y = np.clip((x - a) / (b - a), 0.0, 1.0) * param("scale")
+                else:  # none
+                    y = x
+            out[:, cols] = y
+        return out
+
+    def fit_transform(
+        self,
+        X: npt.NDArray[np.float64],
+        *,
+        unit_codes: Sequence[str] | npt.NDArray[np.str_] | None = None,
+    ) -> npt.NDArray[np.float64]:
+        return self.fit(X, unit_codes=unit_codes).transform(X)
+
+
+def min_max(
+    X: npt.NDArray[np.float64], *, lower: float = 0.0, upper: float = 100.0
+) -> npt.NDArray[np.float64]:
+    """Min-max each column of `X` `(n, k)` onto [lower, upper] (directions already applied)."""
+    k = X.shape[1]
+    m = NormaliseMethod.make("minmax", lower=lower, upper=upper)
+    return Normaliser([m] * k, directions=np.ones(k)).fit_transform(X)
+
+
+def z_score(
+    X: npt.NDArray[np.float64], *, mean: float = 0.0, sd: float = 1.0
+) -> npt.NDArray[np.float64]:
+    """Standardise each column of `X` `(n, k)` to the given mean and sd (sd with n - 1)."""
+    k = X.shape[1]
+    m = NormaliseMethod.make("zscore", mean=mean, sd=sd)
+    return Normaliser([m] * k, directions=np.ones(k)).fit_transform(X)

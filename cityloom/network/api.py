@@ -1,7 +1,8 @@
 import datetime as dt
+from typing import Annotated
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, FilterSchema, Query, Router, Schema
+from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from . import queries
@@ -39,9 +40,11 @@ class MemberOut(Schema):
 
 
 class CityFilter(FilterSchema):
-    country: str | None = Field(None, q="country_code", description="ISO 3166 country code")
-    region: Region | None = Field(None, q="region")
-    min_population: int | None = Field(None, q="population__gte")
+    country: Annotated[str | None, FilterLookup(q="country_code")] = Field(
+        None, description="ISO 3166 country code"
+    )
+    region: Annotated[Region | None, FilterLookup(q="region")] = None
+    min_population: Annotated[int | None, FilterLookup(q="population__gte")] = None
 
 
 @router.get("/cities", response=list[CityOut])

@@ -64,6 +64,8 @@ class InvitationForm(forms.Form):
 
 
 class CityProfileForm(forms.ModelForm):
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
     class Meta:
         model = City
         fields = ["description", "website", "languages"]

@@ -92,14 +92,19 @@ def import_geonames_cities(*, geonames_ids: Iterable[int] | None = None) -> int:
 
 
 def _password_link(user) -> str:
-    path = reverse(
-        "account_reset_password_from_key",
-        kwargs={
-            "uidb36": user_pk_to_url_str(user),
-            "key": default_token_generator.make_token(user),
-        },
-    )
+    """A link to choose a password, in the person's language (it doubles as account activation)."""
+    key = default_token_generator.make_token(user)
+    with translation.override(user.language):
+        path = reverse(
+            "account_reset_password_from_key",
+            kwargs={"uidb36": user_pk_to_url_str(user), "key": key},
+        )
     return settings.SITE_URL + path
+
+
+def _login_link(language: str) -> str:
+    with translation.override(language):
+        return settings.SITE_URL + reverse("account_login")
 
 
 def apply_for_membership(
@@ -219,7 +224,7 @@ def approve_membership(
                 "message": message,
                 "contact_name": application.contact_name,
                 "set_password_url": _password_link(person) if is_new_account else "",
-                "login_url": settings.SITE_URL + reverse("account_login"),
+                "login_url": _login_link(application.language),
             },
         )
     return membership
@@ -287,7 +292,7 @@ def invite_colleague(city: City, *, email: str, by, language: str, name: str = "
                 "set_password_url": _password_link(person)
                 if not person.has_usable_password()
                 else "",
-                "login_url": settings.SITE_URL + reverse("account_login"),
+                "login_url": _login_link(language),
             },
         )
     return invitation

@@ -1,0 +1,55 @@
+import pytest
+from django.core.management import call_command
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_synchronous(settings):
+    # MD5 keeps the suite fast; tasks run inline so a test sees their effect at once.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SITE_URL = "http://testserver"
+
+
+@pytest.fixture(scope="session")
+def _catalogs_compiled():
+    call_command("compile_catalogs", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _translations(_catalogs_compiled):
+    """Pages are checked in French and Spanish: the .mo files must exist before any request."""
+
+
+@pytest.fixture
+def smtp(settings):
+    """Mail delivered to a real SMTP server on 127.0.0.1; read it back from `smtp.messages`."""
+    from tests.smtp import LoopbackSMTP
+
+    with LoopbackSMTP() as server:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = "127.0.0.1"
+        settings.EMAIL_PORT = server.port
+        settings.EMAIL_USE_TLS = False
+        yield server
+
+
+@pytest.fixture
+def commission(db):
+    from tests.factories import CommissionFactory
+
+    return CommissionFactory(
+        slug="digital-cities",
+        name="Commission on Digital Cities and Knowledge",
+        name_fr="Commission des Villes Numériques et de la Connaissance",
+        name_es="Comisión de Ciudades Digitales y del Conocimiento",
+    )
+
+
+@pytest.fixture
+def secretariat(commission):
+    from tests.factories import UserFactory
+
+    person = UserFactory(email="secretariat@example.org")
+    commission.secretariat.add(person)
+    return person

@@ -1,0 +1,284 @@
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from cityloom.network.models import MembershipRequest
+from tests.factories import (
+    CityFactory,
+    CommissionFactory,
+    MembershipFactory,
+    MembershipRequestFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture
+def members(commission):
+    bilbao = MembershipFactory(
+        commission=commission,
+        city=CityFactory(name="Bilbao", country_code="ES", country_name="Spain"),
+    )
+    bordeaux = MembershipFactory(commission=commission, city=CityFactory(name="Bordeaux"))
+    mexico = MembershipFactory(
+        commission=commission,
+        joined_on="2013-03-01",
+        city=CityFactory(
+            name="Mexico City", country_code="MX", country_name="Mexico", region="latin_america"
+        ),
+    )
+    return bilbao, bordeaux, mexico
+
+
+def test_healthz_answers_json(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("en", "Member directory"), ("fr", "Annuaire des membres"), ("es", "Directorio de miembros")],
+)
+def test_directory_in_three_languages(client, members, language, text):
+    response = client.get(f"/{language}/members/")
+    assert response.status_code == 200
+    assert text in response.content.decode()
+    assert f'<html lang="{language}">' in response.content.decode()
+
+
+def test_root_redirects_to_the_browsers_language(client, db):
+    response = client.get("/", headers={"accept-language": "es-ES,es;q=0.9"})
+    assert response.status_code == 302
+    assert response["Location"] == "/es/"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("q=bord", ["Bordeaux"]),
+        ("country=MX", ["Mexico City"]),
+        ("region=europe", ["Bilbao", "Bordeaux"]),
+        ("year=2013", ["Mexico City"]),
+        ("q=zzz", []),
+    ],
+)
+def test_directory_filters(client, members, query, expected):
+    response = client.get(f"/en/members/?{query}")
+    assert [m.city.name for m in response.context["page"].object_list] == expected
+
+
+def test_directory_scoped_to_a_commission(client, members):
+    other = MembershipFactory(city=CityFactory(name="Durban"))
+    response = client.get(f"/en/members/?commission={other.commission.slug}")
+    assert [m.city.name for m in response.context["page"].object_list] == ["Durban"]
+
+
+def test_directory_htmx_returns_only_the_results(client, members):
+    response = client.get("/en/members/?q=bil", headers={"hx-request": "true"})
+    assert "<html" not in response.content.decode()
+    assert [m.city.name for m in response.context["page"].object_list] == ["Bilbao"]
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_directory_queries_do_not_grow_with_members(
+    client, commission, django_assert_num_queries, n
+):
+    for _ in range(n):
+        MembershipFactory(commission=commission)
+    with django_assert_num_queries(5):
+        client.get("/en/members/")
+
+
+def test_city_profile_shows_memberships(client, members):
+    bilbao = members[0]
+    response = client.get(bilbao.city.get_absolute_url())
+    assert response.status_code == 200
+    assert list(response.context["memberships"]) == [bilbao]
+
+
+def test_forged_city_id_is_404(client, db):
+    assert client.get("/en/cities/999999999/").status_code == 404
+
+
+def test_commission_page_groups_members_by_region(client, members, commission):
+    response = client.get(commission.get_absolute_url())
+    by_region = response.context["by_region"]
+    assert list(by_region) == ["Europe", "Latin America"]
+    assert [m.city.name for m in by_region["Europe"]] == ["Bilbao", "Bordeaux"]
+
+
+def test_map_renders_countries_and_one_link_per_member(client, members):
+    content = client.get("/en/members/map/").content.decode()
+    assert content.count('class="member"') == 3
+    assert content.count('class="country"') > 150
+
+
+def test_city_search_finds_alternate_spellings(client, db):
+    CityFactory(name="Bilbao", search_names="|bilbao|bilbo|")
+    response = client.get("/en/cities/search/?city_query=Bilbo")
+    assert [c.name for c in response.context["cities"]] == ["Bilbao"]
+
+
+def _application(commission, city, **extra):
+    return {
+        "commission": commission.pk,
+        "city": city.geonames_id,
+        "contact_name": "Ana",
+        "email": "ana@example.org",
+        "motivation": "To learn.",
+        **extra,
+    }
+
+
+def test_apply_in_french_records_the_language(client, commission):
+    city = CityFactory()
+    response = client.post("/fr/membership/apply/", _application(commission, city))
+    assert response.status_code == 302
+    assert MembershipRequest.objects.get().language == "fr"
+
+
+def test_apply_with_a_forged_city_shows_a_translated_error(client, commission):
+    data = _application(commission, CityFactory())
+    data["city"] = 123456789
+    response = client.post("/es/membership/apply/", data)
+    assert response.status_code == 200
+    assert "Esta ciudad no está en la lista" in response.content.decode()
+    assert MembershipRequest.objects.count() == 0
+
+
+def test_apply_twice_shows_the_pending_message(client, commission):
+    city = CityFactory(name="Pau")
+    client.post("/en/membership/apply/", _application(commission, city))
+    response = client.post("/fr/membership/apply/", _application(commission, city))
+    assert "Pau a déjà demandé à rejoindre" in response.content.decode()
+    assert MembershipRequest.objects.count() == 1
+
+
+def test_apply_without_csrf_token_is_refused(commission):
+    csrf_client = Client(enforce_csrf_checks=True)
+    response = csrf_client.post("/en/membership/apply/", _application(commission, CityFactory()))
+    assert response.status_code == 403
+    assert MembershipRequest.objects.count() == 0
+
+
+def test_oversize_form_is_refused(client, commission, settings):
+    data = _application(
+        commission, CityFactory(), motivation="x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10)
+    )
+    response = client.post("/en/membership/apply/", data)
+    assert response.status_code == 400
+    assert MembershipRequest.objects.count() == 0
+
+
+def test_motivation_over_the_limit_is_a_form_error(client, commission):
+    response = client.post(
+        "/en/membership/apply/", _application(commission, CityFactory(), motivation="x" * 4001)
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["motivation"]
+    assert MembershipRequest.objects.count() == 0
+
+
+def test_dashboard_requires_login(client, db):
+    response = client.get("/en/my/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/en/accounts/login/")
+
+
+def test_secretariat_sees_and_approves_pending_requests(client, secretariat, commission):
+    application = MembershipRequestFactory(commission=commission)
+    MembershipRequestFactory()  # another commission's: must not show
+    client.force_login(secretariat)
+    assert list(client.get("/en/my/").context["pending"]) == [application]
+    response = client.post(
+        reverse("network:request-decide", args=[application.pk]), {"decision": "approve"}
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.status == "approved"
+
+
+def test_rejection_needs_a_message(client, secretariat, commission):
+    application = MembershipRequestFactory(commission=commission)
+    client.force_login(secretariat)
+    client.post(reverse("network:request-decide", args=[application.pk]), {"decision": "reject"})
+    application.refresh_from_db()
+    assert application.status == "pending"
+
+
+def test_member_cannot_decide_requests(client, commission):
+    application = MembershipRequestFactory(commission=commission)
+    client.force_login(UserFactory())
+    response = client.post(
+        reverse("network:request-decide", args=[application.pk]), {"decision": "approve"}
+    )
+    assert response.status_code == 403
+    application.refresh_from_db()
+    assert application.status == "pending"
+
+
+def test_focal_point_cannot_open_another_citys_edit_page(client, db):
+    bilbao, bordeaux = CityFactory(name="Bilbao"), CityFactory(name="Bordeaux")
+    client.force_login(UserFactory(city=bordeaux, role="focal_point"))
+    assert client.get(reverse("network:city-edit", args=[bilbao.geonames_id])).status_code == 403
+    response = client.post(
+        reverse("network:city-edit", args=[bilbao.geonames_id]), {"description": "x"}
+    )
+    assert response.status_code == 403
+    bilbao.refresh_from_db()
+    assert bilbao.description == ""
+
+
+def test_focal_point_edits_own_city_page(client, db):
+    city = CityFactory()
+    client.force_login(UserFactory(city=city, role="focal_point"))
+    response = client.post(
+        reverse("network:city-edit", args=[city.geonames_id]),
+        {"description": "Smart city", "website": "not a url", "languages": "fr"},
+    )
+    assert response.context["form"].errors["website"]
+    client.post(
+        reverse("network:city-edit", args=[city.geonames_id]),
+        {"description": "Smart city", "website": "", "languages": "fr"},
+    )
+    city.refresh_from_db()
+    assert city.description == "Smart city"
+
+
+def test_focal_point_invites_from_the_dashboard(client, db):
+    city = CityFactory()
+    client.force_login(UserFactory(city=city, role="focal_point"))
+    client.post(reverse("network:invite"), {"email": "new@example.org", "language": "es"})
+    assert city.people.filter(email="new@example.org").exists()
+
+
+def test_member_cannot_invite_from_the_dashboard(client, db):
+    city = CityFactory()
+    client.force_login(UserFactory(city=city, role="member"))
+    response = client.post(
+        reverse("network:invite"), {"email": "new@example.org", "language": "es"}
+    )
+    assert response.status_code == 403
+    assert not city.people.filter(email="new@example.org").exists()
+
+
+def test_secretariat_sets_a_role_from_the_dashboard(client, secretariat, commission):
+    person = UserFactory(city=MembershipFactory(commission=commission).city)
+    client.force_login(secretariat)
+    client.post(reverse("network:person-role", args=[person.pk]), {"role": "focal_point"})
+    person.refresh_from_db()
+    assert person.role == "focal_point"
+
+
+def test_forged_person_id_is_404(client, secretariat):
+    client.force_login(secretariat)
+    assert (
+        client.post(reverse("network:person-role", args=[987654]), {"role": "member"}).status_code
+        == 404
+    )
+
+
+def test_other_commission_is_listed_on_the_network_view(client, commission):
+    other = CommissionFactory(name="Commission on Urban Strategic Planning")
+    response = client.get("/en/commissions/")
+    assert {c.slug for c in response.context["commissions"]} == {commission.slug, other.slug}

@@ -216,17 +216,21 @@ def rank_descending(V: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     Values are compared at 12 significant digits so that equal scores reached by
     different summation orders tie, as they do mathematically.
     """
-    out = np.full(V.shape, np.nan)
+    n, m = V.shape
+    if n == 0:
+        return V.copy()
     with np.errstate(invalid="ignore", divide="ignore"):
-        scale = np.nanmax(np.abs(V), axis=0) if V.size else np.zeros(V.shape[1])
-    for j in range(V.shape[1]):
-        col = V[:, j]
-        ok = ~np.isnan(col)
-        if not ok.any():
-            continue
-        s = scale[j]
-        digits = 11 - int(np.floor(np.log10(s))) if s > 0 else 0
-        v = np.round(col[ok], digits)
-        srt = np.sort(v)
-        out[ok, j] = 1.0 + (srt.size - np.searchsorted(srt, v, side="right"))
+        scale = np.nanmax(np.abs(np.where(np.isnan(V), 0.0, V)), axis=0)
+        digits = np.where(scale > 0, 11 - np.floor(np.log10(np.where(scale > 0, scale, 1.0))), 0)
+        step = 10.0**-digits
+        key = -np.round(V / step) * step
+    order = np.argsort(key, axis=0, kind="stable")  # best first, NaN last
+    srt = np.take_along_axis(key, order, axis=0)
+    new = np.ones((n, m), dtype=bool)
+    new[1:] = srt[1:] != srt[:-1]
+    first = np.where(new, np.arange(n)[:, None], 0)
+    rank_sorted = np.maximum.accumulate(first, axis=0) + 1.0
+    out = np.empty((n, m))
+    np.put_along_axis(out, order, rank_sorted, axis=0)
+    out[np.isnan(V)] = np.nan
     return out

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -67,7 +68,7 @@ class Dataset:
     def n_units(self) -> int:
         return int(self.X.shape[0])
 
-    @property
+    @cached_property
     def is_panel(self) -> bool:
         return self.times is not None and np.unique(self.times).size > 1
 

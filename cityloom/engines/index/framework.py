@@ -58,7 +58,7 @@ class Framework:
         """One `LevelGroups` per level above indicators, bottom-up."""
         out = []
         below: tuple[str, ...] = self.indicator_codes
-        for lev in range(2, self.n_levels + 1):
+        for lev in range(2, max(self.level.values()) + 1):
             parents = tuple(c for c in self.aggregate_codes if self.level[c] == lev)
             position = {c: i for i, c in enumerate(parents)}
             index = np.array([position[self.parent[c]] for c in below], dtype=np.intp)
@@ -69,14 +69,19 @@ class Framework:
     def codes_at(self, level: int) -> tuple[str, ...]:
         if level == 1:
             return self.indicator_codes
-        return tuple(c for c in self.aggregate_codes if self.level[c] == level)
+        if level - 2 < len(self.levels):
+            return self.levels[level - 2].parent_codes
+        return ()
 
     def weights_at(
         self, level: int, weights: Mapping[str, float] | None = None
     ) -> npt.NDArray[np.float64]:
         """Raw weights of the codes at `level` (before rescaling within groups)."""
-        source = self.weight if weights is None else {**self.weight, **weights}
-        return np.array([float(source[c]) for c in self.codes_at(level)], dtype=np.float64)
+        if weights is None:
+            return np.array([self.weight[c] for c in self.codes_at(level)], dtype=np.float64)
+        return np.array(
+            [float(weights.get(c, self.weight[c])) for c in self.codes_at(level)], dtype=np.float64
+        )
 
     def with_weights(self, weights: Mapping[str, float]) -> Framework:
         """A copy with some weights replaced (e.g. noisy or custom weights)."""

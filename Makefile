@@ -1,0 +1,43 @@
+# Two commands for a new machine: `make demo` serves the demo network, `make test` runs everything.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PYTEST_ARGS ?=
+
+.PHONY: demo test test-sqlite test-postgres lint bench messages clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+demo: $(BIN)/.installed
+	$(BIN)/cityloom demo
+
+# The whole suite on SQLite, then on a real PostgreSQL with the browser tests (they run once).
+test: $(BIN)/.installed
+	scripts/install-test-deps.sh
+	$(BIN)/cityloom compile_catalogs
+	$(BIN)/ruff check .
+	$(MAKE) --no-print-directory test-sqlite test-postgres
+
+test-sqlite: $(BIN)/.installed
+	$(BIN)/pytest -m "not e2e" $(PYTEST_ARGS)
+
+test-postgres: $(BIN)/.installed
+	scripts/with-postgres.sh $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: $(BIN)/.installed
+	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+# Refresh the catalogs after changing strings; translate the new entries in the .po files.
+messages: $(BIN)/.installed
+	cd cityloom && ../$(BIN)/cityloom makemessages -l fr -l es --no-location --ignore 'static/*' --ignore 'engines/*'
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

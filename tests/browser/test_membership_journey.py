@@ -1,0 +1,115 @@
+"""Apply in any language, the secretariat approves, the new focal point sets a password and sees their city."""
+
+import re
+
+import pytest
+
+from cityloom.network.models import City, Membership
+from cityloom.network.services import import_geonames_cities
+from tests.browser.conftest import assert_accessible
+from tests.factories import CommissionFactory, MembershipFactory, UserFactory
+
+POITIERS, ALCORCON, LAPPEENRANTA, BILBAO = 2986495, 3130564, 648900, 3128026
+
+JOURNEYS = {
+    # language: (city typed, GeoNames id, texts the pages must show in that language)
+    "en": (
+        "Lappeenranta",
+        LAPPEENRANTA,
+        {
+            "apply": "Send the request",
+            "done": "Thank you",
+            "approve": "Approve Lappeenranta",
+            "focal": "You are the focal point of Lappeenranta.",
+        },
+    ),
+    "fr": (
+        "Poitiers",
+        POITIERS,
+        {
+            "apply": "Envoyer la demande",
+            "done": "Merci",
+            "approve": "Approuver Poitiers",
+            "focal": "Vous êtes le point focal de Poitiers.",
+        },
+    ),
+    "es": (
+        "alcorcon",
+        ALCORCON,
+        {
+            "apply": "Enviar la solicitud",
+            "done": "Gracias",
+            "approve": "Aprobar Alcorcón",
+            "focal": "Usted es el punto focal de Alcorcón.",
+        },
+    ),
+}
+
+
+@pytest.fixture
+def network(transactional_db):
+    import_geonames_cities(geonames_ids=[POITIERS, ALCORCON, LAPPEENRANTA, BILBAO])
+    commission = CommissionFactory(
+        slug="digital-cities", name="Commission on Digital Cities and Knowledge"
+    )
+    MembershipFactory(commission=commission, city=City.objects.get(geonames_id=BILBAO))
+    secretariat = UserFactory(email="secretariat@example.org", language="en")
+    commission.secretariat.add(secretariat)
+    return commission
+
+
+def _log_in(page, language, email, password):
+    page.goto(f"/{language}/accounts/login/")
+    assert_accessible(page)
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", password)
+    page.locator("form[action$='/accounts/login/'] button[type=submit]").click()
+    page.wait_for_url(re.compile(rf"/{language}/my/$"))
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es"])
+def test_membership_journey(page, network, smtp, language):
+    typed, geonames_id, texts = JOURNEYS[language]
+
+    page.goto(f"/{language}/")
+    assert_accessible(page)
+    page.goto(f"/{language}/membership/apply/")
+    assert_accessible(page)
+    page.fill("#city-query", typed)
+    page.locator(f"#city-{geonames_id}").check()
+    page.fill("input[name=contact_name]", "Ana Pérez")
+    page.fill("input[name=email]", f"ana.{language}@city.example")
+    page.fill("textarea[name=motivation]", "We want to learn from the other members.")
+    assert_accessible(page)
+    page.get_by_role("button", name=texts["apply"]).click()
+    page.wait_for_url(re.compile(rf"/{language}/membership/thanks/$"))
+    assert texts["done"] in page.locator("h1").inner_text()
+    assert_accessible(page)
+
+    # The secretariat works in English whatever the applicant's language.
+    _log_in(page, "en", "secretariat@example.org", "secret-pass-123")
+    assert_accessible(page)
+    city_name = texts["approve"].split(" ", 1)[1]
+    page.get_by_role("button", name=f"Approve {city_name}").click()
+    page.wait_for_selector(".messages .success")
+    assert Membership.objects.get(city__geonames_id=geonames_id).status == "active"
+    page.get_by_role("button", name="Log out").click()
+
+    # The applicant gets the approval in their own language, with a link to choose a password.
+    approval = [m for m in smtp.messages if m["To"] == f"ana.{language}@city.example"][-1]
+    link = re.search(r"https?://\S+/accounts/password/reset/key/\S+", approval.get_content()).group(
+        0
+    )
+    page.goto(link.replace("http://testserver", ""))
+    assert_accessible(page)
+    page.fill("input[name=password1]", "a-long-new-password-42")
+    page.fill("input[name=password2]", "a-long-new-password-42")
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_url(re.compile(r"/password/reset/key/done/$"))
+
+    _log_in(page, language, f"ana.{language}@city.example", "a-long-new-password-42")
+    assert texts["focal"] in page.locator("main").inner_text()
+    assert_accessible(page)
+    page.get_by_role("link", name=city_name).first.click()
+    assert city_name in page.locator("h1").inner_text()
+    assert_accessible(page)

@@ -111,29 +111,35 @@ def aggregate_groups(
     n, m = C.shape
     if method not in AGGREGATION_METHODS:
         raise PipelineKeyError("aggregate.method", f"unknown method {method!r}")
-    onehot = np.zeros((m, n_groups))
-    onehot[np.arange(m), parent_index] = 1.0
-    Wm = onehot * weights[:, None]
+    # Children belong to one group each: sums per group are segment sums over columns
+    # sorted by group (no matrix product, which small BLAS calls make slow).
+    perm = np.argsort(parent_index, kind="stable")
+    sizes = np.bincount(parent_index, minlength=n_groups)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+
+    def group_sum(M: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        return np.add.reduceat(M[:, perm], starts, axis=1)
+
     avail = ~np.isnan(C)
     codes = child_codes or [f"x{j}" for j in range(m)]
     units = unit_codes if len(unit_codes) else [str(i) for i in range(n)]
     af = avail.astype(np.float64)
-    wsum = af @ Wm
+    wsum = group_sum(af * weights)
     with np.errstate(invalid="ignore", divide="ignore"):
         if method == "amean":
-            out = np.where(avail, C, 0.0) @ Wm / wsum
+            out = group_sum(np.where(avail, C, 0.0) * weights) / wsum
         elif method == "gmean":
             _first_bad(avail & ~(C > 0), C, units, codes, "gmean")
-            out = np.exp(np.log(np.where(avail, C, 1.0)) @ Wm / wsum)
+            out = np.exp(group_sum(np.log(np.where(avail, C, 1.0)) * weights) / wsum)
         elif method == "hmean":
             _first_bad(avail & (C == 0), C, units, codes, "hmean")
-            out = wsum / (np.where(avail, 1.0 / C, 0.0) @ Wm)
+            out = wsum / group_sum(np.where(avail, 1.0 / C, 0.0) * weights)
         elif method == "genmean":
             if p == 0:
                 raise PipelineKeyError("aggregate.p", "p = 0 is the geometric mean: use gmean")
             bad = avail & ((C < 0) | ((C == 0) & (p < 0)))
             _first_bad(bad, C, units, codes, f"genmean (p={p:g})")
-            out = (np.where(avail, C**p, 0.0) @ Wm / wsum) ** (1.0 / p)
+            out = (group_sum(np.where(avail, C**p, 0.0) * weights) / wsum) ** (1.0 / p)
         elif method == "median":
             out = np.full((n, n_groups), np.nan)
             for g in range(n_groups):
@@ -144,10 +150,10 @@ def aggregate_groups(
             for g in range(n_groups):
                 cols = np.flatnonzero(parent_index == g)
                 out[:, g] = copeland(C[:, cols], weights[cols])
-            out[(af @ onehot) == 0] = np.nan
+            out[group_sum(af) == 0] = np.nan
     out[wsum == 0] = np.nan
     if dat_thresh is not None:
-        share = (af @ onehot) / onehot.sum(axis=0)
+        share = group_sum(af) / sizes
         out[share < dat_thresh] = np.nan
     return out
 

@@ -37,17 +37,34 @@ def impute_group(
     missing = np.isnan(X)
     if not missing.any():
         return out
-    labels = np.array(["" if g is None else str(g) for g in groups], dtype=object)
-    has_group = np.array([g is not None for g in groups])
+    has_group = np.not_equal(groups, None)
+    labels = np.where(has_group, groups, "").astype(str)
     if stat == "mean":
         # Sums per group in one pass (no loop over groups: panels of many cities).
         uniq, code = np.unique(labels[has_group], return_inverse=True)
         rows_g = np.flatnonzero(has_group)
         present = ~missing[rows_g]
-        sums = np.zeros((uniq.size, X.shape[1]))
-        counts = np.zeros((uniq.size, X.shape[1]))
-        np.add.at(sums, code, np.where(present, X[rows_g], 0.0))
-        np.add.at(counts, code, present.astype(np.float64))
+        values = X[rows_g]
+        g = uniq.size
+        sums = (
+            np.column_stack(
+                [
+                    np.bincount(
+                        code, weights=np.where(present[:, j], values[:, j], 0.0), minlength=g
+                    )
+                    for j in range(X.shape[1])
+                ]
+            )
+            if X.shape[1]
+            else np.zeros((g, 0))
+        )
+        counts = (
+            np.column_stack(
+                [np.bincount(code, weights=present[:, j], minlength=g) for j in range(X.shape[1])]
+            )
+            if X.shape[1]
+            else np.zeros((g, 0))
+        )
         with np.errstate(invalid="ignore", divide="ignore"):
             means = sums / counts
         out[rows_g] = np.where(missing[rows_g], means[code], X[rows_g])

@@ -21,23 +21,20 @@ import numpy as np
 import numpy.typing as npt
 
 
-def skew_kurt(
-    X: npt.NDArray[np.float64],
+def _skew_kurt_rows(
+    T: npt.NDArray[np.float64],
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """Bias-corrected sample skewness and excess kurtosis of each column, NaN ignored.
-
-    `X` is `(n_units, n_columns)`; both results are `(n_columns,)`. A column with fewer than
-    3 (skew) or 4 (kurtosis) values, or with no spread, gives NaN.
-    """
-    present = ~np.isnan(X)
-    n = present.sum(axis=0).astype(np.float64)
+    """`skew_kurt` of the rows of `T` `(k, n)` (rows contiguous: the fast layout)."""
+    present = ~np.isnan(T)
+    n = present.sum(axis=1).astype(np.float64)
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(present, X, 0.0).sum(axis=0) / n
-        d = np.where(present, X - mean, 0.0)
+        mean = np.nansum(T, axis=1) / n
+        d = T - mean[:, None]
+        d[~present] = 0.0
         d2 = d * d
-        s2 = d2.sum(axis=0)
-        s3 = (d2 * d).sum(axis=0)
-        s4 = (d2 * d2).sum(axis=0)
+        s2 = d2.sum(axis=1)
+        s3 = np.einsum("ij,ij->i", d2, d)
+        s4 = np.einsum("ij,ij->i", d2, d2)
         skew = np.sqrt(n) * s3 / s2**1.5 * np.sqrt(n * (n - 1)) / (n - 2)
         r = n * s4 / (s2 * s2)
         kurt = ((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3))
@@ -46,6 +43,17 @@ def skew_kurt(
     skew[(n < 3) | flat] = np.nan
     kurt[(n < 4) | flat] = np.nan
     return skew, kurt
+
+
+def skew_kurt(
+    X: npt.NDArray[np.float64],
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Bias-corrected sample skewness and excess kurtosis of each column, NaN ignored.
+
+    `X` is `(n_units, n_columns)`; both results are `(n_columns,)`. A column with fewer than
+    3 (skew) or 4 (kurtosis) values, or with no spread, gives NaN.
+    """
+    return _skew_kurt_rows(np.ascontiguousarray(X.T))
 
 
 def passes(
@@ -63,13 +71,17 @@ def passes(
     return ok | np.isnan(skew) | np.isnan(kurt)
 
 
+# Codes of treated points (bit flags): what COINr writes as "winhi", "winlo", "log_CT".
+WINHI, WINLO, LOG = 1, 2, 4
+
+
 @dataclass(frozen=True)
 class TreatReport:
     """What treatment did, per indicator (arrays `(n_indicators,)`) and per point.
 
     `nwin` is NaN where winsorisation was not attempted; `*1` fields are after
     winsorisation, `*2` after the log transform (NaN where not reached).
-    `points` is `(n_units, n_indicators)` of "", "winhi", "winlo", "log_CT", "winhi+log_CT"...
+    `point_codes` is `(n_units, n_indicators)` of WINHI/WINLO/LOG bit flags.
     """
 
     codes: tuple[str, ...]
@@ -85,7 +97,15 @@ class TreatReport:
     pass2: npt.NDArray[np.float64]
     skew2: npt.NDArray[np.float64]
     kurt2: npt.NDArray[np.float64]
-    points: npt.NDArray[np.object_]
+    point_codes: npt.NDArray[np.int8]
+
+    @property
+    def points(self) -> npt.NDArray[np.object_]:
+        """COINr's labels per point: "", "winhi", "winlo", "log_CT", "winhi+log_CT"..."""
+        labels = np.array(
+            ["", "winhi", "winlo", "", "log_CT", "winhi+log_CT", "winlo+log_CT"], dtype=object
+        )
+        return labels[self.point_codes]
 
 
 def winsorise(
@@ -94,53 +114,56 @@ def winsorise(
     winmax: npt.NDArray[np.float64],
     skew_thresh: npt.NDArray[np.float64],
     kurt_thresh: npt.NDArray[np.float64],
-) -> tuple[
-    npt.NDArray[np.float64],
-    npt.NDArray[np.float64],
-    npt.NDArray[np.bool_],
-    npt.NDArray[np.bool_],
-]:
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.int8]]:
     """Winsorise every column of `X` `(n, k)` that fails the check; thresholds are `(k,)`.
 
-    Returns the winsorised copy, the count of winsorised points `(k,)`, and the masks of
-    points set high (`winhi`) and low (`winlo`), each `(n, k)`.
+    Returns the winsorised copy, the count of winsorised points `(k,)`, and the point codes
+    `(n, k)` (WINHI for points set to the next value down, WINLO up).
     """
-    Xw = X.copy()
-    n, k = X.shape
-    hi = np.zeros((n, k), dtype=bool)
-    lo = np.zeros((n, k), dtype=bool)
+    Tw, nwin, flags = _winsorise_rows(np.ascontiguousarray(X.T), winmax, skew_thresh, kurt_thresh)
+    return np.ascontiguousarray(Tw.T), nwin, np.ascontiguousarray(flags.T)
+
+
+def _winsorise_rows(
+    T: npt.NDArray[np.float64],
+    winmax: npt.NDArray[np.float64],
+    skew_thresh: npt.NDArray[np.float64],
+    kurt_thresh: npt.NDArray[np.float64],
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.int8]]:
+    """`winsorise` on `T` `(k, n)`: one row per indicator, modified in place and returned."""
+    k, n = T.shape
+    flags = np.zeros((k, n), dtype=np.int8)
     nwin = np.zeros(k)
-    skew, kurt = skew_kurt(Xw)
+    skew, kurt = _skew_kurt_rows(T)
     active = ~passes(skew, kurt, skew_thresh, kurt_thresh) & (nwin < winmax)
     while active.any():
-        cols = np.flatnonzero(active)
-        block = Xw[:, cols]
-        up = skew[cols] >= 0
+        rows = np.flatnonzero(active)
+        up = skew[rows] >= 0
         with np.errstate(invalid="ignore"):
-            if up.any():
-                c = cols[up]
-                sub = Xw[:, c]
-                top = np.nanmax(sub, axis=0)
-                at_top = sub == top
-                nxt = np.nanmax(np.where(at_top, np.nan, sub), axis=0)
-                Xw[:, c] = np.where(at_top, nxt, sub)
-                hi[:, c] = at_top
-            if (~up).any():
-                c = cols[~up]
-                sub = Xw[:, c]
-                bottom = np.nanmin(sub, axis=0)
-                at_bottom = sub == bottom
-                nxt = np.nanmin(np.where(at_bottom, np.nan, sub), axis=0)
-                Xw[:, c] = np.where(at_bottom, nxt, sub)
-                lo[:, c] = at_bottom
-        del block
-        nwin[cols] = hi[:, cols].sum(axis=0) + lo[:, cols].sum(axis=0)
-        s, kt = skew_kurt(Xw[:, cols])
-        skew[cols], kurt[cols] = s, kt
-        still = ~passes(s, kt, skew_thresh[cols], kurt_thresh[cols]) & (nwin[cols] < winmax[cols])
+            for sel, flag in ((rows[up], WINHI), (rows[~up], WINLO)):
+                if not sel.size:
+                    continue
+                sub = T[sel]
+                extreme = np.nanmax(sub, axis=1) if flag == WINHI else np.nanmin(sub, axis=1)
+                at = sub == extreme[:, None]
+                rest = np.where(at, np.nan, sub)
+                nxt = np.nanmax(rest, axis=1) if flag == WINHI else np.nanmin(rest, axis=1)
+                T[sel] = np.where(at, nxt[:, None], sub)
+                # COINr keeps the last set of positions of each side: the clipped points
+                # of earlier steps are tied at the new extreme, so they are in it again.
+                f = flags[sel]
+                f &= ~np.int8(flag)
+                f |= at.astype(np.int8) * np.int8(flag)
+                flags[sel] = f
+        nwin[rows] = np.count_nonzero(flags[rows] & WINHI, axis=1) + np.count_nonzero(
+            flags[rows] & WINLO, axis=1
+        )
+        s, kt = _skew_kurt_rows(T[rows])
+        skew[rows], kurt[rows] = s, kt
+        still = ~passes(s, kt, skew_thresh[rows], kurt_thresh[rows]) & (nwin[rows] < winmax[rows])
         active[:] = False
-        active[cols[still]] = True
-    return Xw, nwin, hi, lo
+        active[rows[still]] = True
+    return T, nwin, flags
 
 
 def log_ct(X: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
@@ -166,42 +189,37 @@ def treat(
     `winmax` = inf means no limit. Returns the treated copy and the report.
     """
     n, k = X.shape
-    out = X.copy()
+    # Work one row per indicator: every reduction then runs over contiguous memory.
+    T = np.ascontiguousarray(X.T)
     nan_k = np.full(k, np.nan)
-    skew0, kurt0 = skew_kurt(X)
+    skew0, kurt0 = _skew_kurt_rows(T)
     pass0 = passes(skew0, kurt0, skew_thresh, kurt_thresh)
     nwin, pass1, skew1, kurt1 = nan_k.copy(), nan_k.copy(), nan_k.copy(), nan_k.copy()
     pass2, skew2, kurt2 = nan_k.copy(), nan_k.copy(), nan_k.copy()
     log = np.zeros(k, dtype=bool)
-    points = np.full((n, k), "", dtype=object)
+    flags = np.zeros((k, n), dtype=np.int8)
     fail = np.flatnonzero(active & ~pass0)
     if fail.size:
-        Xw, nw, hi, lo = winsorise(
-            X[:, fail],
-            winmax=winmax[fail],
-            skew_thresh=skew_thresh[fail],
-            kurt_thresh=kurt_thresh[fail],
+        original = T[fail]
+        Tw, nw, fl = _winsorise_rows(
+            original.copy(), winmax[fail], skew_thresh[fail], kurt_thresh[fail]
         )
-        s1, k1 = skew_kurt(Xw)
+        s1, k1 = _skew_kurt_rows(Tw)
         p1 = passes(s1, k1, skew_thresh[fail], kurt_thresh[fail])
         nwin[fail], skew1[fail], kurt1[fail], pass1[fail] = nw, s1, k1, p1
-        out[:, fail] = Xw
-        block = points[:, fail]
-        block[hi] = "winhi"
-        block[lo] = "winlo"
         still = np.flatnonzero(~p1)
         if still.size:
             cols = fail[still]
-            base = Xw[:, still] if combine else X[:, cols]
-            logged = log_ct(base)
-            s2, k2 = skew_kurt(logged)
-            out[:, cols] = logged
+            base = Tw[still] if combine else original[still]
+            logged = log_ct(base.T).T
+            s2, k2 = _skew_kurt_rows(logged)
+            Tw[still] = logged
             log[cols] = True
             skew2[cols], kurt2[cols] = s2, k2
             pass2[cols] = passes(s2, k2, skew_thresh[cols], kurt_thresh[cols])
-            sub = block[:, still]
-            block[:, still] = np.where(sub == "", "log_CT", sub + "+log_CT")
-        points[:, fail] = block
+            fl[still] |= np.int8(LOG)
+        T[fail] = Tw
+        flags[fail] = fl
     report = TreatReport(
         codes=codes,
         treated=active.copy(),
@@ -216,6 +234,6 @@ def treat(
         pass2=pass2,
         skew2=skew2,
         kurt2=kurt2,
-        points=points,
+        point_codes=np.ascontiguousarray(flags.T),
     )
-    return out, report
+    return np.ascontiguousarray(T.T), report

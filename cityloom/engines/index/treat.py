@@ -120,7 +120,8 @@ def winsorise(
     Returns the winsorised copy, the count of winsorised points `(k,)`, and the point codes
     `(n, k)` (WINHI for points set to the next value down, WINLO up).
     """
-    Tw, nwin, flags = _winsorise_rows(np.ascontiguousarray(X.T), winmax, skew_thresh, kurt_thresh)
+    T = np.array(X.T, order="C", copy=True)
+    Tw, nwin, flags = _winsorise_rows(T, winmax, skew_thresh, kurt_thresh)
     return np.ascontiguousarray(Tw.T), nwin, np.ascontiguousarray(flags.T)
 
 
@@ -190,7 +191,7 @@ def treat(
     """
     n, k = X.shape
     # Work one row per indicator: every reduction then runs over contiguous memory.
-    T = np.ascontiguousarray(X.T)
+    T = np.array(X.T, order="C", copy=True)  # never a view: T is modified in place
     nan_k = np.full(k, np.nan)
     skew0, kurt0 = _skew_kurt_rows(T)
     pass0 = passes(skew0, kurt0, skew_thresh, kurt_thresh)

@@ -36,6 +36,13 @@ class CommissionAdmin(admin.ModelAdmin):
     autocomplete_fields = ["president_city", "secretariat"]
     inlines = [MembershipInline]
 
+    def has_change_permission(self, request, obj=None):
+        # The secretariat runs its own commissions, not the others'.
+        allowed = super().has_change_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return permissions.secretariat_commissions(request.user).filter(pk=obj.pk).exists()
+
 
 @admin.register(City)
 class CityAdmin(admin.ModelAdmin):
@@ -64,6 +71,10 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["city__name"]
     autocomplete_fields = ["city"]
     date_hierarchy = "joined_on"
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).select_related("city", "commission")
+        return qs.filter(commission__in=permissions.secretariat_commissions(request.user))
 
 
 @admin.register(MembershipRequest)

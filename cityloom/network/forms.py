@@ -7,8 +7,13 @@ from .models import City, Commission
 User = get_user_model()
 
 
+class CommissionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Commission) -> str:
+        return obj.display_name
+
+
 class MembershipApplicationForm(forms.Form):
-    commission = forms.ModelChoiceField(
+    commission = CommissionChoiceField(
         label=_("Commission or working group"),
         queryset=Commission.objects.all(),
         empty_label=None,

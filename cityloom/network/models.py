@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cityloom.core.i18n import translated
+from cityloom.core.i18n import country_name, translated
 from cityloom.core.models import TimeStampedModel
 from cityloom.core.text import fold
 
@@ -88,6 +88,11 @@ class City(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("network:city-detail", args=[self.geonames_id])
+
+    @property
+    def country(self) -> str:
+        """The country's name in the reader's language."""
+        return country_name(self.country_code, self.country_name)
 
     @property
     def language_list(self) -> list[str]:

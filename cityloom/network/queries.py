@@ -4,6 +4,9 @@ from collections import OrderedDict
 
 from django.db.models import Count, Q
 
+from cityloom.core.i18n import country_name
+from cityloom.core.text import fold
+
 from .models import City, Commission, Membership, Region
 
 
@@ -19,8 +22,9 @@ def member_directory(
     rows = Membership.objects.active().select_related("city", "commission")
     if commission is not None:
         rows = rows.filter(commission=commission)
-    if q:
-        rows = rows.filter(city__in=City.objects.search(q))
+    if q and (folded := fold(q.strip())):
+        # Search the members' names only: a subquery over all 34,000 cities costs 3 times more.
+        rows = rows.filter(city__search_names__contains=folded)
     if country:
         rows = rows.filter(city__country_code=country)
     if region:
@@ -34,15 +38,14 @@ def directory_facets(commission: Commission | None = None) -> dict:
     rows = Membership.objects.active()
     if commission is not None:
         rows = rows.filter(commission=commission)
-    countries = (
-        rows.values_list("city__country_code", "city__country_name")
-        .distinct()
-        .order_by("city__country_name")
+    codes = rows.values_list("city__country_code", "city__country_name").distinct()
+    countries = sorted(
+        ((code, country_name(code, name)) for code, name in codes), key=lambda c: fold(c[1])
     )
     years = sorted(
         {d.year for d in rows.exclude(joined_on=None).values_list("joined_on", flat=True)}
     )
-    return {"countries": list(countries), "years": years, "regions": Region.choices}
+    return {"countries": countries, "years": years, "regions": Region.choices}
 
 
 def members_by_region(commission: Commission) -> "OrderedDict[str, list[Membership]]":
@@ -67,4 +70,6 @@ def map_members(commission: Commission | None = None) -> list[City]:
         cities = cities.filter(
             memberships__commission=commission, memberships__status=Membership.Status.ACTIVE
         )
-    return list(cities.only("geonames_id", "name", "country_name", "latitude", "longitude"))
+    return list(
+        cities.only("geonames_id", "name", "country_code", "country_name", "latitude", "longitude")
+    )

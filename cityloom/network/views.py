@@ -33,7 +33,7 @@ def home(request):
             "commissions": commissions,
             "featured": featured,
             "member_count": len(cities),
-            "country_count": len({c.country_name for c in cities}),
+            "country_count": len({c.country_code for c in cities}),
             "country_paths": geo.country_paths(),
             "markers": geo.markers(cities),
         },

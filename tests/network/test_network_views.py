@@ -282,3 +282,19 @@ def test_other_commission_is_listed_on_the_network_view(client, commission):
     other = CommissionFactory(name="Commission on Urban Strategic Planning")
     response = client.get("/en/commissions/")
     assert {c.slug for c in response.context["commissions"]} == {commission.slug, other.slug}
+
+
+def test_country_names_follow_the_page_language(client, members):
+    bilbao = members[0]
+    assert (
+        "<dd>Espagne</dd>"
+        in client.get(f"/fr{bilbao.city.get_absolute_url()[3:]}").content.decode()
+    )
+    assert (
+        "<dd>España</dd>" in client.get(f"/es{bilbao.city.get_absolute_url()[3:]}").content.decode()
+    )
+
+
+def test_application_form_offers_commissions_in_the_page_language(client, commission):
+    content = client.get("/es/membership/apply/").content.decode()
+    assert "Comisión de Ciudades Digitales y del Conocimiento" in content

@@ -1,7 +1,6 @@
-import datetime as dt
-
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from cityloom.network.demo import DEMO_PASSWORD, load_demo, secretariat_group
 from cityloom.network.models import Commission, Membership, MembershipRequest
@@ -65,7 +64,7 @@ def test_admin_action_approves_through_the_service(client, secretariat, commissi
     )
     application.refresh_from_db()
     assert application.status == MembershipRequest.Status.APPROVED
-    assert Membership.objects.get(city=application.city).joined_on == dt.date.today()
+    assert Membership.objects.get(city=application.city).joined_on == timezone.localdate()
 
 
 def test_focal_point_in_admin_cannot_change_another_city(client, db):

@@ -3,6 +3,8 @@
 from ninja import NinjaAPI
 
 from cityloom.network.api import router as network_router
+from cityloom.observatory.api import router as observatory_router
+from cityloom.practices.api import router as practices_router
 
 api = NinjaAPI(
     title="Cityloom API",
@@ -11,3 +13,5 @@ api = NinjaAPI(
     urls_namespace="api-v1",
 )
 api.add_router("", network_router)
+api.add_router("", practices_router)
+api.add_router("", observatory_router)

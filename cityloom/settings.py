@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "cityloom.core",
     "cityloom.accounts",
     "cityloom.network",
+    "cityloom.practices",
+    "cityloom.observatory",
 ]
 
 MIDDLEWARE = [

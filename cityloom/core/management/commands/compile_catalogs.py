@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import polib
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -15,7 +16,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, check=False, **options):
         problems = []
-        for locale_dir in settings.LOCALE_PATHS:
+        # The project catalog, plus each domain app's own (domains are translated side by side).
+        app_locales = [
+            Path(c.path) / "locale"
+            for c in apps.get_app_configs()
+            if c.name.startswith("cityloom.")
+        ]
+        for locale_dir in [*settings.LOCALE_PATHS, *app_locales]:
             for po_path in sorted(Path(locale_dir).glob("*/LC_MESSAGES/*.po")):
                 catalog = polib.pofile(str(po_path))
                 for entry in catalog:

@@ -13,11 +13,12 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 demo: $(BIN)/.installed
+	scripts/install-deps.sh
 	$(BIN)/cityloom demo
 
 # The whole suite on SQLite, then on a real PostgreSQL with the browser tests (they run once).
 test: $(BIN)/.installed
-	scripts/install-test-deps.sh
+	scripts/install-deps.sh --test
 	$(BIN)/cityloom compile_catalogs
 	$(BIN)/ruff check .
 	$(MAKE) --no-print-directory test-sqlite test-postgres

@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from cityloom.network.api import router as network_router
 from cityloom.observatory.api import router as observatory_router
 from cityloom.practices.api import router as practices_router
+from cityloom.study.api import router as study_router
 
 api = NinjaAPI(
     title="Cityloom API",
@@ -15,3 +16,4 @@ api = NinjaAPI(
 api.add_router("", network_router)
 api.add_router("", practices_router)
 api.add_router("", observatory_router)
+api.add_router("/study", study_router)

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "cityloom.network",
     "cityloom.practices",
     "cityloom.observatory",
+    "cityloom.study",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("study/", include("cityloom.study.urls")),
     path("practices/", include("cityloom.practices.urls")),
     path("observatory/", include("cityloom.observatory.urls")),
     path("", include("cityloom.network.urls")),

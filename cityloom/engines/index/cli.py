@@ -12,12 +12,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+import yaml
 
 from .coinr_io import meta_groups, read_data, read_meta, read_weights, write_table
 from .errors import DataFormatError, IndexEngineError
 from .pipeline import STAGES, IndexResult, build
 from .spec import PipelineSpec
-from .yamlish import load
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -43,7 +43,14 @@ def read_pipeline(path: str | None, fw_meta: str) -> dict[str, object]:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise DataFormatError(f"cannot read ({exc.strerror})", file=path) from exc
-    raw = load(text, file=path)
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        row = None if mark is None else mark.line + 1
+        raise DataFormatError(
+            f"not valid YAML ({getattr(exc, 'problem', exc)})", file=path, row=row
+        ) from exc
     if raw is None:
         return {}
     if not isinstance(raw, dict):

@@ -11,7 +11,6 @@ from cityloom.engines.index.cli import main
 from cityloom.engines.index.pipeline import build
 from cityloom.engines.index.sensitivity import run_sensitivity, sobol_indices
 from cityloom.engines.index.uncertainty import Choice, NoisyWeights, run_uncertainty
-from cityloom.engines.index.yamlish import _Parser
 
 from .conftest import ASEM, P01
 
@@ -127,29 +126,6 @@ def test_cagr_uses_first_and_last_available_points():
     )
 
 
-def test_yaml_subset_parser_reads_the_pipeline_forms():
-    text = """
-    # comment
-    impute: {stat: mean, by: group, group: EurAsia_group}   # trailing
-    treat:
-      winmax: 5
-      per_indicator: {Bord: none, Services: {winmax: 1}}
-    aggregate:
-      method: [amean, gmean, amean]
-      dat_thresh: null
-      weights: "w.csv"
-    """
-    assert _Parser(text, "p").parse() == {
-        "impute": {"stat": "mean", "by": "group", "group": "EurAsia_group"},
-        "treat": {"winmax": 5, "per_indicator": {"Bord": "none", "Services": {"winmax": 1}}},
-        "aggregate": {
-            "method": ["amean", "gmean", "amean"],
-            "dat_thresh": None,
-            "weights": "w.csv",
-        },
-    }
-
-
 def test_cli_prints_one_line_per_problem_and_exits_2(tmp_path, capsys):
     data = tmp_path / "data.csv"
     text = (ASEM / "ASEM_iData.csv").read_text(encoding="utf-8")
@@ -184,3 +160,26 @@ def test_cli_reports_geometric_mean_over_zero(tmp_path, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1
     assert "gmean cannot aggregate the value 0.0" in err[0]
+
+
+def test_cli_reports_malformed_pipeline_yaml_with_its_line(tmp_path, capsys):
+    pipeline = tmp_path / "pipeline.yaml"
+    pipeline.write_text("treat:\n  winmax: [5\n", encoding="utf-8")
+    status = main(
+        [
+            "build",
+            "--data",
+            str(ASEM / "ASEM_iData.csv"),
+            "--meta",
+            str(ASEM / "ASEM_iMeta.csv"),
+            "--pipeline",
+            str(pipeline),
+            "--out",
+            str(tmp_path / "r.csv"),
+        ]
+    )
+    assert status == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert "not valid YAML" in err[0]
+    assert "pipeline.yaml" in err[0]

@@ -197,35 +197,19 @@ def approve_membership(
             )
             person.set_unusable_password()
         elif person.city_id not in (None, application.city_id):
-            raise MembershipError(
-                _("%(email)s already belongs to another city; a person belongs to one city only.")
-                % {"email": application.email},
-                code="other_city",
-            )
+            raise _other_city_error(application.email)
         person.city = application.city
         person.role = User.Role.FOCAL_POINT
         person.position = person.position or application.contact_position
         person.save()
-        application.status = MembershipRequest.Status.APPROVED
-        application.decided_by = by
-        application.decided_at = timezone.now()
-        application.decision_message = message
-        application.save()
-        record("membership.approved", application, actor=by, message=message)
-        with translation.override(application.language):
-            commission_name = application.commission.display_name
-        queue_mail(
-            to=application.email,
+        _close_request(
+            application,
+            MembershipRequest.Status.APPROVED,
+            by=by,
+            message=message,
             template="network/email/application_approved",
-            language=application.language,
-            context={
-                "city": application.city.name,
-                "commission": commission_name,
-                "message": message,
-                "contact_name": application.contact_name,
-                "set_password_url": _password_link(person) if is_new_account else "",
-                "login_url": _login_link(application.language),
-            },
+            set_password_url=_password_link(person) if is_new_account else "",
+            login_url=_login_link(application.language),
         )
     return membership
 
@@ -234,26 +218,46 @@ def reject_membership(application: MembershipRequest, *, by, message: str) -> Me
     with transaction.atomic():
         application = MembershipRequest.objects.select_for_update().get(pk=application.pk)
         _decide(application, by)
-        application.status = MembershipRequest.Status.REJECTED
-        application.decided_by = by
-        application.decided_at = timezone.now()
-        application.decision_message = message
-        application.save()
-        record("membership.rejected", application, actor=by, message=message)
-        with translation.override(application.language):
-            commission_name = application.commission.display_name
-        queue_mail(
-            to=application.email,
+        _close_request(
+            application,
+            MembershipRequest.Status.REJECTED,
+            by=by,
+            message=message,
             template="network/email/application_rejected",
-            language=application.language,
-            context={
-                "city": application.city.name,
-                "commission": commission_name,
-                "message": message,
-                "contact_name": application.contact_name,
-            },
         )
     return application
+
+
+def _close_request(application, status, *, by, message: str, template: str, **mail_context) -> None:
+    """Store the decision, audit it and tell the applicant, in their language."""
+    application.status = status
+    application.decided_by = by
+    application.decided_at = timezone.now()
+    application.decision_message = message
+    application.save()
+    record(f"membership.{status}", application, actor=by, message=message)
+    with translation.override(application.language):
+        commission_name = application.commission.display_name
+    queue_mail(
+        to=application.email,
+        template=template,
+        language=application.language,
+        context={
+            "city": application.city.name,
+            "commission": commission_name,
+            "message": message,
+            "contact_name": application.contact_name,
+            **mail_context,
+        },
+    )
+
+
+def _other_city_error(email: str) -> MembershipError:
+    return MembershipError(
+        _("%(email)s already belongs to another city; a person belongs to one city only.")
+        % {"email": email},
+        code="other_city",
+    )
 
 
 def invite_colleague(city: City, *, email: str, by, language: str, name: str = "") -> Invitation:
@@ -263,11 +267,7 @@ def invite_colleague(city: City, *, email: str, by, language: str, name: str = "
     with transaction.atomic():
         person = User.objects.filter(email__iexact=email).first()
         if person is not None and person.city_id not in (None, city.pk):
-            raise MembershipError(
-                _("%(email)s already belongs to another city; a person belongs to one city only.")
-                % {"email": email},
-                code="other_city",
-            )
+            raise _other_city_error(email)
         if person is not None and person.city_id == city.pk:
             raise MembershipError(
                 _("%(email)s is already a member of %(city)s's team.")

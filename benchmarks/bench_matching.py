@@ -14,9 +14,9 @@ import time
 
 import numpy as np
 
-from cityloom.engines.matching.assign import assign
+from cityloom.engines.matching.assignment import assign
 from cityloom.engines.matching.pool import build_pool
-from cityloom.engines.matching.suggest import suggest
+from cityloom.engines.matching.suggestion import suggest
 from cityloom.engines.matching.synthetic import (
     TextGenerator,
     synthetic_candidates,

@@ -4,7 +4,7 @@ Pure Python + NumPy/SciPy, no Django. The mentoring app builds a `CandidatePool`
 edition/capacity change, then calls `suggest` per request or `assign` for a batch.
 """
 
-from .assign import Assignment, Match, assign
+from .assignment import Assignment, Match, assign
 from .errors import (
     DuplicateIdError,
     InputError,
@@ -15,7 +15,7 @@ from .errors import (
 )
 from .model import AXES, CRITERIA, Candidate, Criterion, Request, Weights
 from .pool import CandidatePool, build_pool
-from .suggest import (
+from .suggestion import (
     AxisStrength,
     CapacityDetail,
     ContextDetail,

@@ -12,11 +12,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .assign import assign
+from .assignment import assign
 from .errors import InputError, MatchingError
 from .jsonio import assignment_to_json, parse_input, suggestions_to_json
 from .pool import build_pool
-from .suggest import suggest
+from .suggestion import suggest
 
 EXIT_INPUT = 2
 

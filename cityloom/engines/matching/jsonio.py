@@ -30,10 +30,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .assign import Assignment
+from .assignment import Assignment
 from .errors import InputError, InvalidValueError, MatchingError, UnknownAxisError
 from .model import CRITERIA, Candidate, Request, Weights
-from .suggest import Suggestions
+from .suggestion import Suggestions
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from cityloom.engines.matching import (
     build_pool,
     suggest,
 )
-from cityloom.engines.matching.assign import score_block
+from cityloom.engines.matching.assignment import score_block
 from cityloom.engines.matching.pool import encode_requests
 
 WEIGHTS = Weights(strength=0.4, practices=0.3, language=0.1, context=0.1, capacity=0.1)

@@ -48,7 +48,7 @@ from .errors import DuplicateIdError, InvalidValueError, SolverError
 from .model import Request, Weights
 from .pool import CandidatePool, FloatArray, IntArray, RequestFeatures, encode_requests
 from .scoring import eligible_pairs, suitability
-from .suggest import top_indices
+from .suggestion import top_indices
 
 DEFAULT_TOP_K = 8
 # Pairs kept per request after scoring: they are priced at no cost in later rounds.

@@ -1,0 +1,54 @@
+"""Starting grids: pins first, then the previous grid where it still holds, then greedy."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .arrays import IntArray
+from .search import Grid
+
+
+def place_greedily(grid: Grid, order: IntArray, *, zero_gain: bool = False) -> None:
+    """Put each left-out topic of ``order`` into its best free cell, if that pays.
+
+    Topics go in order (most voted first, say), each into the free cell with the best
+    score delta. With ``zero_gain`` a move that changes nothing is taken too: that is
+    how topics nobody voted for get a cell when the grid has room to spare.
+    """
+    for t in order:
+        t = int(t)
+        if grid.cell[t] < grid.n_cells or not grid.movable[t]:
+            continue
+        _, _, cell_delta, cell_ok, empty = grid.neighbourhood(t)
+        cell_ok &= empty < grid.n_cells
+        if not cell_ok.any():
+            continue
+        score = np.where(cell_ok, cell_delta, -np.inf)
+        if zero_gain:
+            # Among equal cells, the smallest room: leave the big ones to later changes.
+            capacity = np.append(grid.a.capacity, 0)[grid.room_of_cell[empty]]
+            score = score - 1e-6 * capacity
+        k = int(np.argmax(score))
+        if cell_delta[k] > 1e-9 or (zero_gain and cell_delta[k] > -1e-9):
+            grid.move(t, int(empty[k]))
+
+
+def keep_previous(grid: Grid, previous_cell: IntArray) -> None:
+    """Put back every left-out topic whose previous cell is still free and allowed.
+
+    ``previous_cell`` (T,) holds each topic's cell in the published grid, or
+    ``n_cells`` when it had none (new topic, lost room or slot).
+    """
+    n_s = grid.n_s
+    for t in np.flatnonzero(previous_cell < grid.n_cells):
+        c = int(previous_cell[t])
+        s = int(grid.slot_of_cell[c])
+        if (
+            grid.cell[t] == grid.n_cells
+            and grid.movable[t]
+            and grid.cell_topic[c] < 0
+            and grid.allowed[t, s]
+            and s < n_s
+            and grid.K[t, s] == 0
+        ):
+            grid.move(int(t), c)

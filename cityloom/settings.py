@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "cityloom.practices",
     "cityloom.observatory",
     "cityloom.study",
+    "cityloom.meetings",
 ]
 
 MIDDLEWARE = [

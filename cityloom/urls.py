@@ -16,6 +16,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("study/", include("cityloom.study.urls")),
     path("practices/", include("cityloom.practices.urls")),
+    path("meetings/", include("cityloom.meetings.urls")),
     path("observatory/", include("cityloom.observatory.urls")),
     path("", include("cityloom.network.urls")),
 )

@@ -1,0 +1,34 @@
+"""RSS and Atom feeds of newly published practices."""
+
+from django.contrib.syndication.views import Feed
+from django.urls import reverse_lazy
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
+
+from .models import Practice
+
+
+class NewPractices(Feed):
+    title = _("Cityloom: new good practices")
+    description = _("Good practices newly shared by the member cities.")
+    link = reverse_lazy("practices:list")
+
+    def items(self):
+        return Practice.objects.published().select_related("city").order_by("-published_at")[:30]
+
+    def item_title(self, item):
+        return f"{item.title} ({item.city.name})"
+
+    def item_description(self, item):
+        return item.summary
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_categories(self, item):
+        return [item.get_axis_display()]
+
+
+class NewPracticesAtom(NewPractices):
+    feed_type = Atom1Feed
+    subtitle = NewPractices.description

@@ -1,0 +1,315 @@
+"""Full-text search of practices, one interface over two engines.
+
+SQLite (the embedded default): an FTS5 table, `unicode61 remove_diacritics 2`, holding the text
+already run through `stemming.stems`; queries are stemmed the same way.
+PostgreSQL (production): a `tsvector` column with a GIN index, built with the text search
+configuration of the text's language (`cityloom_en|fr|es`: Snowball stemmers behind `unaccent`,
+see the migration) plus the same light stems as SQLite; a query is tried in every
+configuration, so a French query finds a Spanish cognate on both engines.
+
+`index_practice` is called by the services whenever a practice or its translations change;
+`search` filters, counts the facets in one round trip, and orders.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import F, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.lookups import Lookup
+from django.utils.translation import gettext as _
+
+from cityloom.core.i18n import country_name
+from cityloom.core.text import fold
+from cityloom.network.models import Region
+
+from .axes import Axis
+from .models import CitySize, FTS5Field, Practice, PracticeSdg, Sdg, SearchEntry
+from .stemming import query_stems, stems
+
+PG_CONFIGS = {"en": "cityloom_en", "fr": "cityloom_fr", "es": "cityloom_es"}
+
+
+@FTS5Field.register_lookup
+class FullTextMatch(Lookup):
+    """`search_entry__body__fts5=...`: the FTS5 MATCH operator on the whole row."""
+
+    lookup_name = "fts5"
+
+    def as_sql(self, compiler, connection):
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{compiler.quote_name_unless_alias(self.lhs.alias)} MATCH {rhs}", rhs_params
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    q: str = ""
+    axis: str = ""
+    country: str = ""
+    region: str = ""
+    size: str = ""
+    sdg: int | None = None
+    labelled: bool | None = None
+    language: str = ""
+    tag: str = ""
+    city: int | None = None  # GeoNames id
+    sort: str = ""  # "relevance" (default with a query) or "date"
+
+    @property
+    def sorts_by_relevance(self) -> bool:
+        return bool(self.q.strip()) and self.sort != "date"
+
+
+@dataclass
+class Facet:
+    name: str
+    values: list[tuple[str, str, int]] = field(default_factory=list)  # (value, label, count)
+
+
+@dataclass
+class SearchResult:
+    practices: QuerySet  # ordered, not yet sliced
+    total: int
+    facets: list[Facet]
+
+
+def _texts(practice: Practice) -> tuple[str, str, list[tuple[str, str, str]]]:
+    """Original title, original body, and (language, title, body) of each translation."""
+    tags = " ".join(f"{t.name} {t.name_fr} {t.name_es}" for t in practice.tags.all())
+    body = " ".join(
+        [
+            practice.summary,
+            practice.problem,
+            practice.solution,
+            practice.results,
+            practice.partners,
+            tags,
+            practice.city.name,
+        ]
+    )
+    translations = [
+        (t.language, t.title, " ".join([t.summary, t.problem, t.solution, t.results]))
+        for t in practice.translations.all()
+    ]
+    return practice.title, body, translations
+
+
+class SqliteBackend:
+    vendor = "sqlite"
+
+    def index(self, practice: Practice) -> None:
+        title, body, translations = _texts(practice)
+        title = " ".join([title, *(t[1] for t in translations)])
+        body = " ".join([body, *(t[2] for t in translations)])
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM practices_practice_fts WHERE rowid = %s", [practice.pk])
+            cursor.execute(
+                "INSERT INTO practices_practice_fts (rowid, title, body) VALUES (%s, %s, %s)",
+                [practice.pk, " ".join(stems(title)), " ".join(stems(body))],
+            )
+
+    def remove(self, practice_id: int) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM practices_practice_fts WHERE rowid = %s", [practice_id])
+
+    def match(self, practices: QuerySet, q: str) -> QuerySet | None:
+        terms = query_stems(q)
+        if not terms:
+            return None
+        # Stems are [0-9a-z]+ only: quoting each one leaves no FTS5 syntax to inject.
+        expression = " ".join(f'"{t}"' for t in terms)
+        return practices.filter(search_entry__body__fts5=expression)
+
+    def rank(self, practices: QuerySet, q: str) -> QuerySet:
+        # bm25 is lower for better matches; the title weighs four times the body.
+        return practices.annotate(
+            rank=RawSQL("bm25(practices_practice_fts, 4.0, 1.0)", [])
+        ).order_by("rank", "-published_at", "-id")
+
+
+class PostgresBackend:
+    """Snowball stemming per language (behind unaccent), plus the cross-language light stems.
+
+    Snowball's Spanish stemmer expects accents (`-ación`) that unaccent has already removed, and
+    stems of different languages rarely meet; the `simple` lexemes of `stemming.stems` give the
+    same cross-language matches as on SQLite.
+    """
+
+    vendor = "postgresql"
+
+    def vector(self, practice: Practice):
+        title, body, translations = _texts(practice)
+        parts = [(practice.language, title, body), *translations]
+        vector = None
+        for language, t_title, t_body in parts:
+            config = PG_CONFIGS.get(language, "cityloom_en")
+            for text, weight in ((t_title, "A"), (t_body, "B")):
+                for piece in (
+                    SearchVector(Value(text), config=config, weight=weight),
+                    SearchVector(Value(" ".join(stems(text))), config="simple", weight=weight),
+                ):
+                    vector = piece if vector is None else vector + piece
+        return vector
+
+    def index(self, practice: Practice) -> None:
+        Practice.objects.filter(pk=practice.pk).update(search_vector=self.vector(practice))
+
+    def remove(self, practice_id: int) -> None:
+        Practice.objects.filter(pk=practice_id).update(search_vector=None)
+
+    def query(self, q: str):
+        terms = query_stems(q)
+        if not terms:
+            return None
+        combined = SearchQuery(" ".join(terms), config="simple", search_type="plain")
+        for config in PG_CONFIGS.values():
+            combined |= SearchQuery(q, config=config, search_type="plain")
+        return combined
+
+    def match(self, practices: QuerySet, q: str) -> QuerySet | None:
+        query = self.query(q)
+        if query is None:
+            return None
+        return practices.filter(search_vector=query)
+
+    def rank(self, practices: QuerySet, q: str) -> QuerySet:
+        return practices.annotate(rank=SearchRank(F("search_vector"), self.query(q))).order_by(
+            "-rank", "-published_at", "-id"
+        )
+
+
+def backend():
+    return PostgresBackend() if connection.vendor == "postgresql" else SqliteBackend()
+
+
+def index_practice(practice: Practice) -> None:
+    """Refresh the practice's entry in the search index (inside the caller's transaction)."""
+    practice = (
+        Practice.objects.select_related("city")
+        .prefetch_related("tags", "translations")
+        .get(pk=practice.pk)
+    )
+    backend().index(practice)
+
+
+def remove_practice(practice_id: int) -> None:
+    backend().remove(practice_id)
+
+
+def filtered(params: SearchParams, practices: QuerySet | None = None) -> QuerySet | None:
+    """Published practices matching the text and every facet; None if the query has no word."""
+    rows = Practice.objects.published() if practices is None else practices
+    if params.q.strip():
+        rows = backend().match(rows, params.q)
+        if rows is None:
+            return None
+    filters = Q()
+    if params.axis:
+        filters &= Q(axis=params.axis)
+    if params.country:
+        filters &= Q(country_code=params.country)
+    if params.region:
+        filters &= Q(region=params.region)
+    if params.size:
+        filters &= Q(city_size=params.size)
+    if params.language:
+        filters &= Q(language=params.language)
+    if params.labelled is not None:
+        filters &= Q(is_labelled=params.labelled)
+    if params.city:
+        filters &= Q(city__geonames_id=params.city)
+    if params.tag:
+        filters &= Q(tags__slug=params.tag)
+    if params.sdg:
+        filters &= Q(sdgs__goal=params.sdg)
+    return rows.filter(filters) if filters else rows
+
+
+def ordered(rows: QuerySet, params: SearchParams) -> QuerySet:
+    if params.sorts_by_relevance:
+        return backend().rank(rows, params.q)
+    return rows.order_by("-published_at", "-id")
+
+
+FACET_COLUMNS = ["axis", "language", "is_labelled", "country_code", "region", "city_size"]
+
+
+def facet_counts(rows: QuerySet) -> tuple[int, dict[str, dict[str, int]]]:
+    """The total and the count of each facet value, in one round trip (a materialised CTE)."""
+    inner = rows.order_by().values_list("id", *FACET_COLUMNS)
+    sql, params = inner.query.sql_with_params()
+    columns = ", ".join(["id", *FACET_COLUMNS])
+    parts = ["SELECT 'total', '', COUNT(*) FROM m"]
+    parts += [
+        f"SELECT '{c}', CAST({c} AS TEXT), COUNT(*) FROM m GROUP BY {c}" for c in FACET_COLUMNS
+    ]
+    parts.append(
+        f"SELECT 'sdg', CAST(s.goal AS TEXT), COUNT(*) FROM m "
+        f"JOIN {PracticeSdg._meta.db_table} s ON s.practice_id = m.id GROUP BY s.goal"
+    )
+    statement = f"WITH m({columns}) AS MATERIALIZED ({sql}) " + " UNION ALL ".join(parts)
+    counts: dict[str, dict[str, int]] = {c: {} for c in [*FACET_COLUMNS, "sdg"]}
+    total = 0
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        for name, value, count in cursor.fetchall():
+            if name == "total":
+                total = count
+            else:
+                if name == "is_labelled":  # PostgreSQL says true/false, SQLite 1/0
+                    value = "1" if value in ("1", "true") else "0"
+                counts[name][value] = count
+    return total, counts
+
+
+def _facets(counts: dict[str, dict[str, int]]) -> list[Facet]:
+    languages = dict(settings.LANGUAGES)
+
+    def ordered_choices(name, column, choices):
+        found = counts[column]
+        return Facet(
+            name, [(str(v), str(lb), found[str(v)]) for v, lb in choices if str(v) in found]
+        )
+
+    countries = sorted(
+        ((code, country_name(code), n) for code, n in counts["country_code"].items()),
+        key=lambda c: fold(c[1]),
+    )
+    return [
+        ordered_choices("axis", "axis", Axis.choices),
+        Facet("country", countries),
+        ordered_choices("region", "region", Region.choices),
+        ordered_choices("size", "city_size", CitySize.choices),
+        ordered_choices("sdg", "sdg", Sdg.choices),
+        Facet(
+            "labelled",
+            [
+                (v, label, counts["is_labelled"][v])
+                for v, label in (("1", _("labelled")), ("0", _("not labelled")))
+                if v in counts["is_labelled"]
+            ],
+        ),
+        Facet(
+            "language",
+            [(code, str(languages[code]), n) for code, n in sorted(counts["language"].items())],
+        ),
+    ]
+
+
+def search(params: SearchParams, *, with_facets: bool = True) -> SearchResult:
+    rows = filtered(params)
+    if rows is None:
+        return SearchResult(Practice.objects.none(), 0, [])
+    facets: list[Facet] = []
+    if with_facets:
+        total, counts = facet_counts(rows)
+        facets = _facets(counts)
+    else:
+        total = rows.count()
+    return SearchResult(ordered(rows, params), total, facets)
+
+
+# The SQLite side needs the unmanaged model imported for the reverse relation to exist.
+__all__ = ["SearchEntry", "SearchParams", "SearchResult", "index_practice", "search"]

@@ -20,7 +20,7 @@ from .model import (
     instance_from_dict,
     pins_from_list,
 )
-from .solve import (
+from .scheduler import (
     DEFAULT_SEED,
     Clash,
     LeftOut,

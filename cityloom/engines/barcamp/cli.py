@@ -30,7 +30,7 @@ from .model import (
     instance_from_dict,
     pins_from_list,
 )
-from .solve import DEFAULT_SEED, Report, evaluate, solve
+from .scheduler import DEFAULT_SEED, Report, evaluate, solve
 
 EXIT_INPUT = 2
 

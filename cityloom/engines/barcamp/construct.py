@@ -15,22 +15,22 @@ def place_greedily(grid: Grid, order: IntArray, *, zero_gain: bool = False) -> N
     score delta. With ``zero_gain`` a move that changes nothing is taken too: that is
     how topics nobody voted for get a cell when the grid has room to spare.
     """
+    n_t, n_cells = grid.n_t, grid.n_cells
     for t in order:
         t = int(t)
-        if grid.cell[t] < grid.n_cells or not grid.movable[t]:
+        if grid.cell[t] < n_cells or not grid.movable[t]:
             continue
-        _, _, cell_delta, cell_ok, empty = grid.neighbourhood(t)
-        cell_ok &= empty < grid.n_cells
-        if not cell_ok.any():
-            continue
-        score = np.where(cell_ok, cell_delta, -np.inf)
+        delta = grid.neighbourhood(t)
+        # Only blanks sitting in a cell: a move into a free cell, displacing nobody.
+        delta[:n_t] = -np.inf
+        delta[grid.cell >= n_cells] = -np.inf
         if zero_gain:
             # Among equal cells, the smallest room: leave the big ones to later changes.
-            capacity = np.append(grid.a.capacity, 0)[grid.room_of_cell[empty]]
-            score = score - 1e-6 * capacity
-        k = int(np.argmax(score))
-        if cell_delta[k] > 1e-9 or (zero_gain and cell_delta[k] > -1e-9):
-            grid.move(t, int(empty[k]))
+            capacity = np.append(grid.a.capacity, 0)[grid.room]
+            delta -= 1e-6 * capacity
+        k = int(np.argmax(delta))
+        if delta[k] > 1e-9 or (zero_gain and delta[k] > -1e-3):
+            grid.swap(t, k)
 
 
 def keep_previous(grid: Grid, previous_cell: IntArray) -> None:
@@ -39,16 +39,14 @@ def keep_previous(grid: Grid, previous_cell: IntArray) -> None:
     ``previous_cell`` (T,) holds each topic's cell in the published grid, or
     ``n_cells`` when it had none (new topic, lost room or slot).
     """
-    n_s = grid.n_s
     for t in np.flatnonzero(previous_cell < grid.n_cells):
         c = int(previous_cell[t])
         s = int(grid.slot_of_cell[c])
         if (
             grid.cell[t] == grid.n_cells
             and grid.movable[t]
-            and grid.cell_topic[c] < 0
+            and grid.holder(c) < 0
             and grid.allowed[t, s]
-            and s < n_s
             and grid.K[t, s] == 0
         ):
             grid.move(int(t), c)

@@ -47,11 +47,18 @@ class Schedule:
 
 
 class Grid:
-    """Mutable search state of one grid; built from a feasible ``topic_cell``.
+    """Mutable search state of one grid; built from a feasible ``topic_cell`` (T,).
 
     ``movable[t]`` is False for topics pinned to a cell; ``allowed`` (T, S + 1) is the
     instance's slot permission with slot pins folded in; ``move_cost`` (T, n_cells + 1)
     is the penalty of each topic being in each cell (fewest-changes mode) or None.
+
+    Free cells hold *blanks*: ``n_cells`` extra items (indices ``T`` to
+    ``T + n_cells - 1``) with no voter, no proposer and no cost. Every cell always
+    holds one item, blanks not in a cell wait in the unscheduled pool, and every move
+    of a topic is a swap with another item: with a blank in a cell it is a move to a
+    free cell, with a pooled blank it is leaving the grid. One vectorised formula
+    then scores all moves of a topic at once.
     """
 
     def __init__(
@@ -65,16 +72,23 @@ class Grid:
     ) -> None:
         self.a = arrays
         n_t, n_p, n_s = arrays.n_topics, arrays.n_participants, arrays.n_slots
-        self.n_t, self.n_s, self.n_cells = n_t, n_s, arrays.n_cells
+        n_cells = arrays.n_cells
+        n_items = n_t + n_cells
+        self.n_t, self.n_s, self.n_cells, self.n_items = n_t, n_s, n_cells, n_items
         self.slot_of_cell = arrays.slot_of_cell()
         self.room_of_cell = arrays.room_of_cell()
-        self.movable = movable.copy()
-        self.allowed = allowed
-        self.move_cost = move_cost
-        self.room_cost = arrays.room_cost
-        self.shared = arrays.shared_proposers
-        self.ar = np.arange(n_t)
-        self.voters = arrays.voters
+        self.blank = np.arange(n_items) >= n_t
+        self.movable = np.concatenate([movable, np.ones(n_cells, dtype=bool)])
+        self.allowed = np.concatenate([allowed, np.ones((n_cells, n_s + 1), dtype=bool)])
+        self.move_cost = None
+        if move_cost is not None:
+            self.move_cost = np.concatenate([move_cost, np.zeros((n_cells, n_cells + 1))])
+        self.room_cost = np.concatenate([arrays.room_cost, np.zeros((n_cells, arrays.n_rooms + 1))])
+        self.shared = np.zeros((n_items, n_items), dtype=np.int32)
+        self.shared[:n_t, :n_t] = arrays.shared_proposers
+        self.ar = np.arange(n_items)
+        empty_voters = np.zeros(0, dtype=np.intp)
+        self.voters = arrays.voters + (empty_voters,) * n_cells
         # For each topic t, one entry per vote cast by a voter of t: ``pair_pos`` is that
         # voter's position in ``voters[t]``, ``pair_topic`` the topic the vote is for
         # (t itself included). Sums over common voters become bincounts over these
@@ -86,17 +100,23 @@ class Grid:
         self.pair_pos: list[IntArray] = []
         self.pair_topic: list[IntArray] = []
         self.pair_voter: list[IntArray] = []
-        for v in arrays.voters:
+        for v in self.voters:
             lengths = degree[v]
             pos = np.repeat(np.arange(v.size), lengths)
             offset = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
             self.pair_pos.append(pos)
             self.pair_topic.append(by_voter[np.repeat(start[v], lengths) + offset])
             self.pair_voter.append(v[pos])
-        self.cell = np.asarray(topic_cell, dtype=np.intp).copy()
-        self.cell_topic = np.full(self.n_cells + 1, -1, dtype=np.intp)
-        on = self.cell < self.n_cells
-        self.cell_topic[self.cell[on]] = np.flatnonzero(on)
+
+        topic_cell = np.asarray(topic_cell, dtype=np.intp)
+        self.cell = np.full(n_items, n_cells, dtype=np.intp)
+        self.cell[:n_t] = topic_cell
+        self.cell_topic = np.full(n_cells, -1, dtype=np.intp)
+        on = np.flatnonzero(topic_cell < n_cells)
+        self.cell_topic[topic_cell[on]] = on
+        free = np.flatnonzero(self.cell_topic < 0)
+        self.cell[n_t : n_t + free.size] = free
+        self.cell_topic[free] = np.arange(n_t, n_t + free.size)
         self.slot = self.slot_of_cell[self.cell]
         self.room = self.room_of_cell[self.cell]
 
@@ -106,20 +126,26 @@ class Grid:
         self.E1 = (self.C == 1).astype(np.float64)
         self.Z = (self.C == 0).astype(np.float64)
         self.Z[:, n_s] = 0.0
-        self.G0 = np.zeros((n_t, n_s + 1))
-        self.G1 = np.zeros((n_t, n_s + 1))
+        self.G0 = np.zeros((n_items, n_s + 1))
+        self.G1 = np.zeros((n_items, n_s + 1))
+        vt, vp = arrays.vote_topic, arrays.vote_participant
         for s in range(n_s):
-            vt, vp = arrays.vote_topic, arrays.vote_participant
-            self.G0[:, s] = np.bincount(vt, weights=self.Z[vp, s], minlength=n_t)
-            self.G1[:, s] = np.bincount(vt, weights=self.E1[vp, s], minlength=n_t)
-        hosts = np.zeros((n_t, n_s + 1), dtype=np.int32)
-        for t in range(n_t):
-            if self.slot[t] < n_s:
-                hosts[t, self.slot[t]] = 1
+            self.G0[:, s] = np.bincount(vt, weights=self.Z[vp, s], minlength=n_items)
+            self.G1[:, s] = np.bincount(vt, weights=self.E1[vp, s], minlength=n_items)
+        hosts = np.zeros((n_items, n_s + 1), dtype=np.int32)
+        hosts[self.ar, self.slot] = 1
         self.K = self.shared @ hosts
         self.K[:, n_s] = 0
 
-    # --- scores --------------------------------------------------------------------
+    @property
+    def topic_cell(self) -> IntArray:
+        """(T,) cell of each topic, ``n_cells`` when unscheduled (a copy)."""
+        return self.cell[: self.n_t].copy()
+
+    def holder(self, c: int) -> int:
+        """The topic in cell ``c``, or -1 when it is free."""
+        t = int(self.cell_topic[c])
+        return -1 if t >= self.n_t else t
 
     def score_offset(self) -> float:
         """Move penalty of the current grid (objective minus this is the search score)."""
@@ -127,49 +153,43 @@ class Grid:
             return 0.0
         return float(self.move_cost[self.ar, self.cell].sum())
 
-    def neighbourhood(
-        self, t1: int
-    ) -> tuple[FloatArray, npt.NDArray[np.bool_], FloatArray, npt.NDArray[np.bool_], IntArray]:
-        """Score deltas of every move of ``t1``.
+    # --- scores --------------------------------------------------------------------
 
-        Returns ``(swap_delta (T,), swap_ok (T,), cell_delta (E,), cell_ok (E,), empty (E,))``
-        where ``empty`` lists the free cells (the pseudo-cell ``n_cells`` included).
-        """
+    def neighbourhood(self, t1: int) -> FloatArray:
+        """(n_items,) score delta of swapping topic ``t1`` with each item, -inf if not allowed."""
         n_s = self.n_s
-        c1, a = self.cell[t1], self.slot[t1]
-        r1 = self.room[t1]
+        c1, a, r1 = self.cell[t1], self.slot[t1], self.room[t1]
         sl, rm, ar = self.slot, self.room, self.ar
         G0, G1, K, rc = self.G0, self.G1, self.K, self.room_cost
         pu, pt = self.pair_voter[t1], self.pair_topic[t1]
         e1 = self.E1
         # Common voters of t1 and each t2 whose only voted session in a, or in t2's slot,
         # is t1 or t2 (the correction term of the module docstring).
-        common = np.bincount(pt, weights=e1[pu, a] + e1[pu, sl[pt]], minlength=self.n_t)
-        loss1 = G1[t1, a]
+        common = np.bincount(pt, weights=e1[pu, a] + e1[pu, sl[pt]], minlength=self.n_items)
         same = sl == a
-        sat = G0[t1, sl] - loss1 + G0[:, a] - G1[ar, sl] + common
-        sat[same] = 0.0
-        delta = sat - (rc[t1, rm] - rc[t1, r1]) - (rc[:, r1] - rc[ar, rm])
-        sh = self.shared[t1]
-        ok = self.movable & self.allowed[t1, sl] & self.allowed[:, a]
-        if a < n_s:
-            ok &= same | (K[:, a] == sh)
-        ok &= same | (sl == n_s) | (K[t1, sl] == sh)
-        ok[t1] = False
-        if a == n_s:
-            ok &= ~same  # two left-out topics: swapping them changes nothing
-
-        empty = np.flatnonzero(self.cell_topic < 0)
-        b = self.slot_of_cell[empty]
-        cell_delta = np.where(b == a, 0.0, G0[t1, b] - loss1) - (
-            rc[t1, self.room_of_cell[empty]] - rc[t1, r1]
-        )
-        cell_ok = self.allowed[t1, b] & (empty != c1) & ((b == a) | (b == n_s) | (K[t1, b] == 0))
+        delta = G0[t1, sl] + G0[:, a] - G1[ar, sl] + common
+        delta -= G1[t1, a]
+        delta[same] = 0.0
+        delta -= rc[t1, rm] - rc[t1, r1]
+        delta -= rc[:, r1] - rc[ar, rm]
         if self.move_cost is not None:
             mc = self.move_cost
             delta -= mc[t1, self.cell] - mc[t1, c1] + mc[:, c1] - mc[ar, self.cell]
-            cell_delta -= mc[t1, empty] - mc[t1, c1]
-        return delta, ok, cell_delta, cell_ok, empty
+        sh = self.shared[t1]
+        ok = self.movable & self.allowed[t1, sl]
+        ok &= self.allowed[:, a]
+        if a < n_s:
+            ok &= same | (K[:, a] == sh)
+        ok &= same | (sl == n_s) | (K[t1, sl] == sh)
+        if a == n_s:
+            ok &= ~same  # two left-out items: swapping them changes nothing
+        else:
+            # One pooled blank stands for "leave the grid"; the others would repeat it.
+            pooled = np.flatnonzero(self.blank & (sl == n_s))
+            ok[pooled[1:]] = False
+        ok[t1] = False
+        delta[~ok] = -np.inf
+        return delta
 
     # --- moves ---------------------------------------------------------------------
 
@@ -179,33 +199,22 @@ class Grid:
         for s, step in ((a, -1), (b, 1)):
             if s == self.n_s:
                 continue
-            col = self.C[v, s] + step
-            self.C[v, s] = col
-            e = (col == 1).astype(np.float64)
-            z = (col == 0).astype(np.float64)
-            de = e - self.E1[v, s]
-            dz = z - self.Z[v, s]
-            self.E1[v, s] = e
-            self.Z[v, s] = z
-            self.G1[:, s] += np.bincount(pt, weights=de[pos], minlength=self.n_t)
-            self.G0[:, s] += np.bincount(pt, weights=dz[pos], minlength=self.n_t)
-            self.K[:, s] += step * self.shared[:, t]
-
-    def move(self, t: int, c: int) -> None:
-        """Put ``t`` into free cell ``c`` (``n_cells`` leaves it out)."""
-        c0, a = self.cell[t], self.slot[t]
-        if c0 < self.n_cells:
-            self.cell_topic[c0] = -1
-        if c < self.n_cells:
-            self.cell_topic[c] = t
-        self.cell[t] = c
-        self.slot[t] = b = self.slot_of_cell[c]
-        self.room[t] = self.room_of_cell[c]
-        if a != b:
-            self._shift(t, a, b)
+            if v.size:
+                col = self.C[v, s] + step
+                self.C[v, s] = col
+                e = (col == 1).astype(np.float64)
+                z = (col == 0).astype(np.float64)
+                de = e - self.E1[v, s]
+                dz = z - self.Z[v, s]
+                self.E1[v, s] = e
+                self.Z[v, s] = z
+                self.G1[:, s] += np.bincount(pt, weights=de[pos], minlength=self.n_items)
+                self.G0[:, s] += np.bincount(pt, weights=dz[pos], minlength=self.n_items)
+            if t < self.n_t:
+                self.K[:, s] += step * self.shared[:, t]
 
     def swap(self, t1: int, t2: int) -> None:
-        """Exchange the cells of ``t1`` and ``t2`` (either may be unscheduled)."""
+        """Exchange the places of items ``t1`` and ``t2`` (either may be unscheduled)."""
         c1, c2 = self.cell[t1], self.cell[t2]
         a, b = self.slot[t1], self.slot[t2]
         if c1 < self.n_cells:
@@ -219,33 +228,38 @@ class Grid:
             self._shift(t1, a, b)
             self._shift(t2, b, a)
 
-    def step(self, t1: int, temperature: float, rng: np.random.Generator) -> float:
+    def move(self, t: int, c: int) -> None:
+        """Put topic ``t`` into free cell ``c`` (``n_cells``: leave it out)."""
+        if c == self.cell[t]:
+            return
+        if c < self.n_cells:
+            other = int(self.cell_topic[c])
+            if other < self.n_t:
+                raise ValueError(f"cell {c} is not free")
+        else:
+            other = int(np.flatnonzero(self.blank & (self.slot == self.n_s))[0])
+        self.swap(t, other)
+
+    def step(self, t1: int, temperature: float, rng: np.random.Generator | None) -> float:
         """One heat-bath step on ``t1`` (greedy when temperature is 0); returns the delta."""
-        delta, ok, cell_delta, cell_ok, empty = self.neighbourhood(t1)
-        swaps = np.flatnonzero(ok)
-        cells = np.flatnonzero(cell_ok)
-        d = np.concatenate([delta[swaps], cell_delta[cells]])
-        if d.size == 0:
+        d = self.neighbourhood(t1)
+        k = int(np.argmax(d))
+        top = float(d[k])
+        if top == -np.inf:
             return 0.0
-        top = float(d.max())
-        if temperature <= 0.0:
+        if temperature <= 0.0 or rng is None:
             if top <= 1e-9:
                 return 0.0
-            k = int(np.argmax(d))
         else:
             # Staying put is one more candidate, of delta 0.
             ceiling = max(top, 0.0)
-            weights = np.exp((d - ceiling) / temperature)
+            cum = np.cumsum(np.exp((d - ceiling) / temperature))
             stay = math.exp(-ceiling / temperature)
-            cum = np.cumsum(weights)
             x = rng.random() * (cum[-1] + stay)
             if x >= cum[-1]:
                 return 0.0
             k = int(np.searchsorted(cum, x, side="right"))
-        if k < swaps.size:
-            self.swap(t1, int(swaps[k]))
-        else:
-            self.move(t1, int(empty[cells[k - swaps.size]]))
+        self.swap(t1, k)
         return float(d[k])
 
 
@@ -264,7 +278,7 @@ def descend(grid: Grid, order: IntArray, *, deadline: float) -> float:
     while improved and time.perf_counter() < deadline:
         improved = False
         for t in order:
-            d = grid.step(int(t), 0.0, np.random.default_rng(0))
+            d = grid.step(int(t), 0.0, None)
             if d > 1e-9:
                 gain += d
                 improved = True
@@ -286,8 +300,8 @@ def anneal(
     """
     start = time.perf_counter()
     deadline = start + schedule.seconds
-    movable = np.flatnonzero(grid.movable)
-    best_cell = grid.cell.copy()
+    movable = np.flatnonzero(grid.movable[: grid.n_t])
+    best_cell = grid.topic_cell
     best = current = score
     if movable.size == 0:
         return SearchOutcome(best_cell, best, 0, False)
@@ -311,22 +325,21 @@ def anneal(
             it += 1
             if current > best + 1e-9:
                 best = current
-                best_cell = grid.cell.copy()
+                best_cell = grid.topic_cell
             if it >= total:
                 break
         if timed_out:
             break
     # Finish from the best grid seen: a greedy descent only climbs from there.
-    if not np.array_equal(best_cell, grid.cell):
+    if not np.array_equal(best_cell, grid.topic_cell):
         _reset(grid, best_cell)
     best += descend(grid, rng.permutation(movable), deadline=deadline + 0.05 * schedule.seconds)
-    return SearchOutcome(grid.cell.copy(), best, it, timed_out)
+    return SearchOutcome(grid.topic_cell, best, it, timed_out)
 
 
 def _reset(grid: Grid, topic_cell: IntArray) -> None:
     """Bring ``grid`` to ``topic_cell`` by moves (keeps the counts consistent)."""
-    for t in np.flatnonzero(grid.cell != topic_cell):
-        if grid.cell[t] != topic_cell[t]:
-            grid.move(int(t), grid.n_cells)
-    for t in np.flatnonzero(grid.cell != topic_cell):
+    for t in np.flatnonzero(grid.topic_cell != topic_cell):
+        grid.move(int(t), grid.n_cells)
+    for t in np.flatnonzero(grid.topic_cell != topic_cell):
         grid.move(int(t), int(topic_cell[t]))

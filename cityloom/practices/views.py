@@ -119,7 +119,7 @@ def practice_detail(request, pk):
         "transfers": transfers,
         "reviews": practice.reviews.select_related("reviewer")
         if permissions.is_secretariat_of(user, practice.commission_id)
-        or user.city_id == practice.city_id
+        or getattr(user, "city_id", None) == practice.city_id
         else [],
         "can_edit": permissions.can_edit(user, practice),
         "can_publish": permissions.can_publish(user, practice),

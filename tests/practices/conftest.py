@@ -5,9 +5,7 @@ from tests.factories import CityFactory, MembershipFactory, UserFactory
 
 @pytest.fixture
 def bordeaux(commission):
-    city = CityFactory(
-        geonames_id=3031582, name="Bordeaux", country_code="FR", population=260_958
-    )
+    city = CityFactory(geonames_id=3031582, name="Bordeaux", country_code="FR", population=260_958)
     MembershipFactory(commission=commission, city=city)
     return city
 
@@ -34,7 +32,9 @@ def johannesburg(commission):
 
 @pytest.fixture
 def focal_bordeaux(bordeaux):
-    return UserFactory(email="focal@bordeaux.example", city=bordeaux, role="focal_point", language="fr")
+    return UserFactory(
+        email="focal@bordeaux.example", city=bordeaux, role="focal_point", language="fr"
+    )
 
 
 @pytest.fixture

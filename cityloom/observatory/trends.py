@@ -1,0 +1,140 @@
+"""Counts over time: which axes and topics rise or fall across publications and practices.
+
+Each kind of dated item comes from one function in `ITEM_SOURCES`; the forum (communications
+app, not built yet) adds its threads there when it exists.
+"""
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from cityloom.practices.axes import Axis
+from cityloom.practices.models import Practice
+from cityloom.practices.stemming import query_stems, stems
+
+from .models import Publication, WatchedTopic
+
+
+@dataclass(frozen=True)
+class Item:
+    on: dt.date
+    axes: tuple[str, ...]
+    tags: tuple[str, ...]
+    text: str
+
+
+def _aware(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
+
+
+def publication_items(start: dt.date, end: dt.date) -> list[Item]:
+    rows = Publication.objects.filter(
+        published_at__gte=_aware(start), published_at__lt=_aware(end)
+    ).prefetch_related("tags")
+    return [
+        Item(
+            p.published_at.date(),
+            tuple(p.axes),
+            tuple(t.name for t in p.tags.all()),
+            p.search_text[:5000],
+        )
+        for p in rows
+    ]
+
+
+def practice_items(start: dt.date, end: dt.date) -> list[Item]:
+    rows = (
+        Practice.objects.published()
+        .filter(published_at__gte=_aware(start), published_at__lt=_aware(end))
+        .prefetch_related("tags")
+    )
+    return [
+        Item(
+            p.published_at.date(),
+            (p.axis,),
+            tuple(t.name for t in p.tags.all()),
+            f"{p.title} {p.summary}",
+        )
+        for p in rows
+    ]
+
+
+ITEM_SOURCES = [publication_items, practice_items]
+
+
+def items_between(start: dt.date, end: dt.date) -> list[Item]:
+    return [item for source in ITEM_SOURCES for item in source(start, end)]
+
+
+def bucket_starts(start: dt.date, end: dt.date, size: str) -> list[dt.date]:
+    """First day of each month, quarter or year that overlaps [start, end)."""
+    step = {"month": 1, "quarter": 3, "year": 12}[size]
+    month = ((start.month - 1) // step) * step + 1 if size != "year" else 1
+    day = dt.date(start.year, month, 1)
+    starts = []
+    while day < end:
+        starts.append(day)
+        total = day.month - 1 + step
+        day = dt.date(day.year + total // 12, total % 12 + 1, 1)
+    return starts
+
+
+def _index(starts: list[dt.date], day: dt.date) -> int:
+    position = 0
+    for i, s in enumerate(starts):
+        if s <= day:
+            position = i
+    return position
+
+
+def bucket_label(day: dt.date, size: str) -> str:
+    if size == "year":
+        return str(day.year)
+    if size == "quarter":
+        return f"{day.year} Q{(day.month - 1) // 3 + 1}"
+    return f"{day:%Y-%m}"
+
+
+@dataclass
+class Trends:
+    labels: list[str]
+    axes: dict[str, list[int]]  # axis value -> count per bucket
+    rising: list[tuple[str, int, int]]  # (topic, now, before)
+    falling: list[tuple[str, int, int]]
+    watch: dict[str, list[tuple[str, list[int], int]]]  # axis -> (topic, series, total)
+
+
+def trends(start: dt.date, end: dt.date, size: str = "month") -> Trends:
+    """Counts in [start, end) by bucket, and each topic against the period just before."""
+    starts = bucket_starts(start, end, size)
+    items = items_between(start, end)
+    axes = {a.value: [0] * len(starts) for a in Axis}
+    for item in items:
+        for axis in item.axes:
+            if axis in axes:
+                axes[axis][_index(starts, item.on)] += 1
+
+    before = items_between(start - (end - start), start)
+    now_tags = Counter(t for i in items for t in i.tags)
+    old_tags = Counter(t for i in before for t in i.tags)
+    changes = [(t, now_tags[t], old_tags[t]) for t in set(now_tags) | set(old_tags)]
+    rising = sorted((c for c in changes if c[1] > c[2]), key=lambda c: (c[2] - c[1], c[0]))
+    falling = sorted((c for c in changes if c[1] < c[2]), key=lambda c: (c[1] - c[2], c[0]))
+
+    item_stems = [(item, set(stems(item.text))) for item in items]
+    watch: dict[str, list] = {}
+    for topic in WatchedTopic.objects.all():
+        wanted = [set(query_stems(term)) for term in topic.term_list]
+        series = [0] * len(starts)
+        for item, found in item_stems:
+            if any(w and w <= found for w in wanted):
+                series[_index(starts, item.on)] += 1
+        watch.setdefault(topic.axis, []).append((topic.label, series, sum(series)))
+    return Trends([bucket_label(s, size) for s in starts], axes, rising[:10], falling[:10], watch)
+
+
+def default_period() -> tuple[dt.date, dt.date]:
+    today = timezone.localdate()
+    return dt.date(today.year - 2, today.month, 1), today + dt.timedelta(days=1)

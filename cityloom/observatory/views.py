@@ -1,0 +1,183 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cityloom.core.text import fold
+from cityloom.practices.axes import Axis
+
+from . import charts, permissions, services, tasks, trends
+from .forms import PeriodForm, PublicationFilterForm, PublicationForm, SourceForm
+from .models import Publication, Source
+
+
+def home(request):
+    return render(
+        request,
+        "observatory/home.html",
+        {
+            "latest": Publication.objects.select_related("source")[:10],
+            "can_manage": permissions.can_manage(request.user),
+        },
+    )
+
+
+def publication_list(request):
+    form = PublicationFilterForm(request.GET or None)
+    rows = Publication.objects.select_related("source")
+    if form.is_valid():
+        data = form.cleaned_data
+        for word in fold(data["q"]).split():
+            rows = rows.filter(search_text__contains=word)
+        if data["axis"]:
+            # JSON list membership, portable across SQLite and PostgreSQL.
+            rows = rows.filter(axes__icontains=f'"{data["axis"]}"')
+        if data["language"]:
+            rows = rows.filter(language=data["language"])
+        if data["year"]:
+            rows = rows.filter(year=data["year"])
+    page = Paginator(rows, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "observatory/publication_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+def publication_detail(request, pk):
+    publication = get_object_or_404(
+        Publication.objects.select_related("source").prefetch_related("tags"), pk=pk
+    )
+    return render(request, "observatory/publication_detail.html", {"publication": publication})
+
+
+def publication_pdf(request, pk):
+    publication = get_object_or_404(Publication, pk=pk)
+    if not publication.pdf:
+        raise Http404
+    return FileResponse(publication.pdf.open("rb"), content_type="application/pdf")
+
+
+@login_required
+def publication_create(request):
+    if not permissions.can_manage(request.user):
+        raise PermissionDenied
+    form = PublicationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            publication = services.add_publication(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(
+                "pdf" if exc.code in ("too_big", "wrong_type", "pdf_unreadable") else None, exc
+            )
+        else:
+            messages.success(request, _("The publication is added."))
+            return redirect(publication)
+    return render(request, "observatory/publication_form.html", {"form": form})
+
+
+def _manager(request):
+    if not request.user.is_authenticated:
+        return None
+    if not permissions.can_manage(request.user):
+        raise PermissionDenied
+    return request.user
+
+
+@login_required
+def source_list(request):
+    _manager(request)
+    form = SourceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            source = services.register_source(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            tasks.poll_source.enqueue(source.pk)
+            messages.success(request, _("The feed is followed; its first poll is queued."))
+            return redirect(source)
+    sources = Source.objects.all()
+    for source in sources:
+        source.error_text = services.error_message(source)[0]
+    return render(request, "observatory/source_list.html", {"sources": sources, "form": form})
+
+
+@login_required
+def source_detail(request, pk):
+    _manager(request)
+    source = get_object_or_404(Source, pk=pk)
+    error, detail = services.error_message(source)
+    return render(
+        request,
+        "observatory/source_detail.html",
+        {
+            "source": source,
+            "error": error,
+            "detail": detail,
+            "items": source.publications.all()[:20],
+        },
+    )
+
+
+@login_required
+@require_POST
+def source_poll(request, pk):
+    _manager(request)
+    source = get_object_or_404(Source, pk=pk)
+    tasks.poll_source.enqueue(source.pk)
+    messages.success(request, _("A poll of the feed is queued."))
+    return redirect(source)
+
+
+def trends_view(request):
+    start, end = trends.default_period()
+    form = PeriodForm(
+        request.GET or None, initial={"start": start, "end": end, "bucket": "quarter"}
+    )
+    bucket = "quarter"
+    if form.is_bound and form.is_valid():
+        start, end, bucket = (
+            form.cleaned_data["start"],
+            form.cleaned_data["end"],
+            form.cleaned_data["bucket"],
+        )
+    result = trends.trends(start, end, bucket)
+    axis_labels = dict(Axis.choices)
+    axis_series = [(str(axis_labels[a]), values) for a, values in result.axes.items()]
+    watch = [
+        (
+            axis,
+            str(axis_labels[axis]),
+            topics,
+            charts.line_chart(
+                result.labels,
+                [(label, series) for label, series, _total in topics],
+                title=_("Watched topics: %(axis)s") % {"axis": axis_labels[axis]},
+                chart_id=f"watch-{axis}",
+            ),
+        )
+        for axis, topics in result.watch.items()
+    ]
+    return render(
+        request,
+        "observatory/trends.html",
+        {
+            "form": form,
+            "result": result,
+            "axis_rows": axis_series,
+            "axis_chart": charts.line_chart(
+                result.labels,
+                axis_series,
+                title=_("Practices and publications per axis"),
+                chart_id="axes",
+            ),
+            "watch": watch,
+        },
+    )

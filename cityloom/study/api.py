@@ -1,3 +1,108 @@
-from ninja import Router
+"""`/api/v1/study/…`: published editions and their results."""
+
+from django.db.models import Count
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+
+from .models import Edition
+from .queries import Structure
 
 router = Router(tags=["study"])
+
+
+class EditionOut(Schema):
+    id: int
+    title: str
+    year: int
+    status: str
+    framework: str
+    cities: int
+    published_at: str | None
+    licence: str
+    demo_data: bool
+
+
+class RankInterval(Schema):
+    p05: float | None
+    p95: float | None
+    median: float | None
+
+
+class CityResultOut(Schema):
+    geonames_id: int
+    city: str
+    country_code: str
+    region: str
+    score: float | None
+    rank: int | None
+    rank_interval: RankInterval
+    axes: dict[str, float | None]
+    axis_ranks: dict[str, float | None]
+    coverage: float
+
+
+class ResultsOut(Schema):
+    edition: EditionOut
+    axes: dict[str, str]
+    cities: list[CityResultOut]
+
+
+def _edition_out(e: Edition) -> dict:
+    return {
+        "id": e.pk,
+        "title": e.title,
+        "year": e.year,
+        "status": e.status,
+        "framework": e.framework.slug,
+        "cities": e.n_cities,
+        "published_at": e.published_at.isoformat() if e.published_at else None,
+        "licence": e.licence,
+        "demo_data": e.is_demo,
+    }
+
+
+def _published():
+    return (
+        Edition.objects.published()
+        .select_related("framework")
+        .annotate(n_cities=Count("published_computation__results", distinct=True))
+    )
+
+
+@router.get("/editions", response=list[EditionOut])
+def list_editions(request):
+    """Published editions of the Study: year, status, framework and number of cities."""
+    return [_edition_out(e) for e in _published().order_by("-year")]
+
+
+@router.get("/editions/{edition_id}/results", response=ResultsOut)
+def edition_results(request, edition_id: int):
+    """Per city: overall and per-axis scores, rank, and the rank interval (5th to 95th percentile)."""
+    edition = get_object_or_404(_published(), pk=edition_id)
+    computation = edition.published_computation
+    structure = Structure.of(computation)
+    top = [g["code"] for g in structure.top]
+    rows = (
+        computation.results.select_related("city")
+        .defer("indicators", "comparable")
+        .order_by("rank", "city__name")
+    )
+    return {
+        "edition": _edition_out(edition),
+        "axes": {g["code"]: g["name"] for g in structure.top},
+        "cities": [
+            {
+                "geonames_id": r.city.geonames_id,
+                "city": r.city.name,
+                "country_code": r.city.country_code,
+                "region": r.city.region,
+                "score": r.score,
+                "rank": r.rank,
+                "rank_interval": {"p05": r.rank_low, "p95": r.rank_high, "median": r.rank_median},
+                "axes": {c: r.groups.get(c) for c in top},
+                "axis_ranks": {c: r.group_ranks.get(c) for c in top},
+                "coverage": r.coverage,
+            }
+            for r in rows
+        ],
+    }

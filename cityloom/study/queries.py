@@ -1,0 +1,279 @@
+"""Reads shared by the pages, the API, the downloads and the living report."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from cityloom.network.models import Region
+
+from .models import CityResult, Computation, Edition, Node, Questionnaire, Value
+
+SIZES = [
+    ("small", 0, 250_000),
+    ("medium", 250_000, 1_000_000),
+    ("large", 1_000_000, 5_000_000),
+    ("very_large", 5_000_000, None),
+]
+
+
+def size_choices() -> list[tuple[str, str]]:
+    return [
+        ("small", _("under 250,000 inhabitants")),
+        ("medium", _("250,000 to 1 million")),
+        ("large", _("1 to 5 million")),
+        ("very_large", _("over 5 million")),
+    ]
+
+
+def size_of(population: int) -> str:
+    for key, low, high in SIZES:
+        if population >= low and (high is None or population < high):
+            return key
+    return "small"
+
+
+def label(item: dict) -> str:
+    """A structure entry's name in the reader's language."""
+    lang = (translation.get_language() or "en")[:2]
+    return item.get(f"name_{lang}") or item["name"]
+
+
+def editions_for(user) -> list[Edition]:
+    """Published editions, plus every edition of the commissions the user runs."""
+    from cityloom.network.permissions import secretariat_commissions
+
+    visible = Q(status=Edition.Status.PUBLISHED)
+    if user.is_authenticated:
+        visible |= Q(commission__in=secretariat_commissions(user))
+    return list(
+        Edition.objects.filter(visible)
+        .select_related("framework", "commission")
+        .annotate(n_cities=Count("questionnaires", distinct=True))
+        .order_by("-year")
+    )
+
+
+def results_computation(edition: Edition, *, preview: bool = False) -> Computation | None:
+    """The published computation, or for the secretariat's preview the latest successful one."""
+    if edition.published_computation_id and not preview:
+        return edition.published_computation
+    if preview:
+        return edition.computations.filter(status=Computation.Status.DONE).first()
+    return None
+
+
+@dataclass
+class Structure:
+    """Names and tree of a computation's groups, read from its stored structure."""
+
+    raw: dict[str, Any]
+    groups: dict[str, dict] = field(default_factory=dict)
+    top: list[dict] = field(default_factory=list)
+    children: dict[str | None, list[dict]] = field(default_factory=dict)
+    indicators: dict[str, dict] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, computation: Computation) -> "Structure":
+        raw = computation.structure or {}
+        s = cls(raw)
+        for g in raw.get("groups", []):
+            s.groups[g["code"]] = g
+            s.children.setdefault(g["parent"], []).append(g)
+        s.top = s.children.get(None, [])
+        s.indicators = {i["code"]: i for i in raw.get("indicators", [])}
+        return s
+
+
+def ranking(
+    computation: Computation,
+    *,
+    region: str = "",
+    size: str = "",
+    sort: str = "",
+) -> list[CityResult]:
+    """The cities' results, filtered by region and size, sorted by the overall or one group's rank."""
+    rows = (
+        computation.results.select_related("city")
+        .defer("indicators", "comparable", "city__search_names", "city__description")
+        .order_by("rank", "city__name")
+    )
+    if region:
+        rows = rows.filter(city__region=region)
+    if size:
+        low, high = next(((lo, hi) for key, lo, hi in SIZES if key == size), (0, None))
+        rows = rows.filter(city__population__gte=low)
+        if high is not None:
+            rows = rows.filter(city__population__lt=high)
+    out = list(rows)
+    if sort and sort != "overall":
+        big = 10**9
+        out.sort(key=lambda r: (r.group_ranks.get(sort) or big, r.city.name))
+    else:
+        out.sort(key=lambda r: (r.rank or 10**9, r.city.name))
+    return out
+
+
+def score_range(rows: list[CityResult], codes: list[str]) -> tuple[float, float]:
+    """Low and high of every score shown, so charts of one edition share a scale."""
+    values = [r.score for r in rows if r.score is not None]
+    for r in rows:
+        values += [r.groups.get(c) for c in codes if r.groups.get(c) is not None]
+    if not values:
+        return 0.0, 100.0
+    return min(0.0, min(values)), max(100.0, max(values))
+
+
+def previous_editions(edition: Edition) -> list[Edition]:
+    return list(
+        Edition.objects.published()
+        .filter(commission_id=edition.commission_id, year__lt=edition.year)
+        .order_by("year")
+    )
+
+
+def trajectory(edition: Edition, city_id: int) -> dict[str, Any] | None:
+    """A city's comparable scores across the published editions sharing this edition's base."""
+    base_id = edition.base_edition_id
+    if base_id is None:
+        return None
+    later = list(
+        Edition.objects.published()
+        .filter(
+            commission_id=edition.commission_id, base_edition_id=base_id, year__lte=edition.year
+        )
+        .select_related("published_computation")
+        .order_by("year")
+    )
+    points: list[tuple[int, dict]] = []
+    basis = ""
+    for e in later:
+        row = (
+            CityResult.objects.filter(computation_id=e.published_computation_id, city_id=city_id)
+            .only("comparable")
+            .first()
+        )
+        if row is None or not row.comparable:
+            continue
+        if not points:
+            points.append((row.comparable.get("base_year"), row.comparable.get("base") or {}))
+        points.append((e.year, row.comparable["now"]))
+        basis = e.published_computation.comparable_basis
+    if len(points) < 2 or not points[0][1]:
+        return None
+    return {"points": points, "basis": basis}
+
+
+def progress(result: CityResult) -> dict[str, float | None] | None:
+    """Change per group and overall since the base edition, on the comparable basis."""
+    comparable = result.comparable or {}
+    now, base = comparable.get("now"), comparable.get("base")
+    if not now or not base:
+        return None
+    return {
+        code: (now[code] - base[code])
+        if now.get(code) is not None and base.get(code) is not None
+        else None
+        for code in now
+    }
+
+
+def completeness(edition: Edition) -> dict[str, Any]:
+    """Answered indicators by city and by indicator (the secretariat's follow-up)."""
+    indicators = list(edition.framework.nodes.indicators().order_by("position"))
+    total = len(indicators)
+    core_ids = {n.pk for n in indicators if n.is_core}
+    questionnaires = list(edition.questionnaires.select_related("city").order_by("city__name"))
+    answered = Counter()
+    core_answered = Counter()
+    by_indicator = Counter()
+    for qid, iid in Value.objects.filter(
+        questionnaire__edition=edition, number__isnull=False
+    ).values_list("questionnaire_id", "indicator_id"):
+        answered[qid] += 1
+        by_indicator[iid] += 1
+        if iid in core_ids:
+            core_answered[qid] += 1
+    n = len(questionnaires) or 1
+    return {
+        "cities": [
+            {
+                "questionnaire": q,
+                "answered": answered[q.pk],
+                "share": answered[q.pk] / total if total else 0,
+                "core_missing": len(core_ids) - core_answered[q.pk],
+            }
+            for q in questionnaires
+        ],
+        "indicators": [
+            {"indicator": i, "answered": by_indicator[i.pk], "share": by_indicator[i.pk] / n}
+            for i in indicators
+        ],
+        "total": total,
+        "statuses": Counter(q.status for q in questionnaires),
+    }
+
+
+def answer_shares(edition: Edition) -> list[dict[str, Any]]:
+    """For yes/no and category questions: the share of cities per answer, overall and by region."""
+    questions = list(
+        edition.framework.nodes.indicators()
+        .filter(value_type__in=[Node.ValueType.BOOLEAN, Node.ValueType.CATEGORY])
+        .order_by("position")
+    )
+    if not questions:
+        return []
+    counted = edition.questionnaires.filter(
+        status__in=[Questionnaire.Status.SUBMITTED, Questionnaire.Status.ACCEPTED]
+    )
+    rows = Value.objects.filter(
+        questionnaire__in=counted, indicator__in=questions, number__isnull=False
+    ).values_list("indicator_id", "questionnaire__city__region", "number")
+    counts: dict[int, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
+    for iid, region, number in rows:
+        counts[iid]["all"][number] += 1
+        counts[iid][region][number] += 1
+    regions = dict(Region.choices)
+    out = []
+    for q in questions:
+        if q.value_type == Node.ValueType.BOOLEAN:
+            answers = [(1.0, _("yes")), (0.0, _("no"))]
+        else:
+            answers = [(float(i + 1), c) for i, c in enumerate(q.categories)]
+        by = counts.get(q.pk, {})
+        lines = []
+        for key in ["all", *sorted(k for k in by if k != "all")]:
+            c = by.get(key, Counter())
+            n = sum(c.values())
+            if not n:
+                continue
+            lines.append(
+                {
+                    "label": _("All cities") if key == "all" else regions.get(key, key),
+                    "n": n,
+                    "shares": [(text, c[v] / n) for v, text in answers],
+                }
+            )
+        out.append({"question": q, "answers": [t for _v, t in answers], "lines": lines})
+    return out
+
+
+def good_experiences(edition: Edition) -> list:
+    """Text answers of the counted questionnaires, by axis, for the report and the results page."""
+    from .models import Answer
+
+    return list(
+        Answer.objects.filter(
+            questionnaire__edition=edition,
+            questionnaire__status__in=[
+                Questionnaire.Status.SUBMITTED,
+                Questionnaire.Status.ACCEPTED,
+            ],
+        )
+        .exclude(text="")
+        .select_related("questionnaire__city", "group")
+        .order_by("group__position", "questionnaire__city__name", "kind")
+    )

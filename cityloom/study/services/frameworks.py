@@ -1,0 +1,447 @@
+"""Indicator frameworks: read and validate a YAML file, import it, derive one from several."""
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cityloom.core.models import record
+from cityloom.practices.axes import Axis
+from cityloom.study.models import Framework, Node
+
+FRAMEWORKS_DIR = Path(__file__).resolve().parent.parent / "frameworks"
+DEFAULT_FRAMEWORK = FRAMEWORKS_DIR / "giffinger-2007.yaml"
+SHIPPED = ("giffinger-2007.yaml", "u4ssc.yaml", "iso37120.yaml")
+CROSSWALK = FRAMEWORKS_DIR / "crosswalk-six-axes.yaml"
+CROSSWALK_AXES = {
+    "ECO": Axis.ECONOMY,
+    "PEO": Axis.PEOPLE,
+    "GOV": Axis.GOVERNANCE,
+    "MOB": Axis.MOBILITY,
+    "ENV": Axis.ENVIRONMENT,
+    "LIV": Axis.LIVING,
+}
+DIRECTIONS = {d.value for d in Node.Direction}
+TIERS = {t.value for t in Node.Tier}
+VALUE_TYPES = {v.value for v in Node.ValueType}
+# Ranges as the 2012 questionnaire printed them (en dashes).
+DEFAULT_CATEGORIES = ["0\u201325 %", "26\u201350 %", "51\u201375 %", "76\u2013100 %"]
+MAX_FILE_SIZE = 2 * 1024 * 1024
+
+
+class FrameworkImportError(Exception):
+    """A framework file that cannot be imported; `problems` lists each one, in order."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass
+class NodeData:
+    code: str
+    parent: str | None
+    depth: int
+    level_name: str
+    is_indicator: bool
+    names: dict[str, str]
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class FrameworkData:
+    slug: str
+    names: dict[str, str]
+    levels: list[str]
+    nodes: list[NodeData]
+    meta: dict[str, Any]
+
+
+def _names(raw: Any) -> dict[str, str]:
+    if isinstance(raw, str):
+        return {"en": raw}
+    if isinstance(raw, dict):
+        return {k: str(v) for k, v in raw.items() if k in ("en", "fr", "es") and v}
+    return {}
+
+
+def _categories(raw: dict) -> list[str]:
+    if isinstance(raw.get("categories"), list):
+        return [str(c) for c in raw["categories"]]
+    return list(DEFAULT_CATEGORIES)
+
+
+def _value_type(raw: dict) -> str | None:
+    value_type = raw.get("value_type")
+    if value_type is None:
+        unit = str(raw.get("unit", "")).lower()
+        return Node.ValueType.PERCENTAGE if unit.startswith("percent") else Node.ValueType.NUMBER
+    return value_type if value_type in VALUE_TYPES else None
+
+
+def read_framework(text: str | bytes) -> FrameworkData:
+    """Parse and validate a framework file; raise FrameworkImportError listing every problem."""
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = mark.line + 1 if mark is not None else "?"
+        raise FrameworkImportError(
+            [_("The file is not valid YAML (line %(line)s).") % {"line": where}]
+        ) from None
+    if not isinstance(raw, dict):
+        raise FrameworkImportError([_("The file must describe one framework (a mapping).")])
+    problems: list[str] = []
+    slug = raw.get("id")
+    if not isinstance(slug, str) or not re.fullmatch(r"[A-Za-z0-9_@.-]{1,80}", slug):
+        problems.append(_("The framework needs an “id” made of letters, digits and dashes."))
+        slug = ""
+    names = _names(raw.get("name"))
+    if "en" not in names:
+        problems.append(_("The framework needs a name in English (name: {en: …})."))
+    levels = (
+        (raw.get("structure") or {}).get("levels")
+        if isinstance(raw.get("structure"), dict)
+        else None
+    )
+    if not isinstance(levels, list) or not all(isinstance(v, str) for v in levels):
+        problems.append(
+            _("structure.levels must list the level names, from the top to indicators.")
+        )
+        levels = []
+    elif not 2 <= len(levels) <= 4:
+        problems.append(
+            _("A framework has 2 to 4 levels; this one declares %(count)s.")
+            % {"count": len(levels)}
+        )
+    tree = raw.get("tree")
+    if not isinstance(tree, list) or not tree:
+        problems.append(_("The framework has no tree."))
+        tree = []
+    nodes: list[NodeData] = []
+    seen: dict[str, str] = {}
+
+    def walk(items: Any, parent: str | None, depth: int, path: list[str], ids: list[int]) -> None:
+        if not isinstance(items, list):
+            problems.append(_("%(where)s: children must be a list.") % {"where": parent or "tree"})
+            return
+        for index, item in enumerate(items):
+            where = f"{parent or 'tree'}[{index}]"
+            if not isinstance(item, dict):
+                problems.append(_("%(where)s: a node must be a mapping.") % {"where": where})
+                continue
+            if id(item) in ids:
+                problems.append(
+                    _("%(where)s: the tree loops back on itself (a cycle).") % {"where": where}
+                )
+                continue
+            is_indicator = depth == len(levels) - 1 if levels else "indicators" not in item
+            code = item.get("code")
+            if code is None or str(code).strip() == "":
+                problems.append(_("%(where)s: the node has no code.") % {"where": where})
+                continue
+            code = str(code).strip()
+            if code in path:
+                chain = " → ".join([*path[path.index(code) :], code])
+                problems.append(
+                    _("Code %(code)s is its own ancestor (a cycle: %(chain)s).")
+                    % {"code": code, "chain": chain}
+                )
+                continue
+            if code in seen:
+                problems.append(
+                    _("Code %(code)s appears twice (under %(first)s and %(second)s).")
+                    % {"code": code, "first": seen[code] or "tree", "second": parent or "tree"}
+                )
+                continue
+            seen[code] = parent or ""
+            node_names = _names(item.get("name"))
+            if "en" not in node_names:
+                problems.append(_("%(code)s: the name in English is missing.") % {"code": code})
+            level_name = levels[depth] if levels and depth < len(levels) else ""
+            declared = item.get("level")
+            if declared is not None and levels:
+                if declared not in levels:
+                    problems.append(
+                        _("%(code)s: unknown level “%(level)s” (the levels are %(levels)s).")
+                        % {"code": code, "level": declared, "levels": ", ".join(levels)}
+                    )
+                elif declared != level_name:
+                    problems.append(
+                        _(
+                            "%(code)s: level “%(level)s” is not expected at this depth (expected “%(expected)s”)."
+                        )
+                        % {"code": code, "level": declared, "expected": level_name}
+                    )
+            if levels and depth >= len(levels):
+                problems.append(
+                    _("%(code)s: the tree is deeper than its %(count)s levels.")
+                    % {"code": code, "count": len(levels)}
+                )
+                continue
+            attrs: dict[str, Any] = {}
+            weight = item.get("weight", 1)
+            if isinstance(weight, bool) or not isinstance(weight, int | float) or weight < 0:
+                problems.append(_("%(code)s: the weight must be a number ≥ 0.") % {"code": code})
+            else:
+                attrs["weight"] = float(weight)
+            axis = item.get("axis")
+            if axis is not None:
+                if axis not in Axis.values:
+                    problems.append(
+                        _("%(code)s: unknown axis “%(axis)s”.") % {"code": code, "axis": axis}
+                    )
+                else:
+                    attrs["axis"] = axis
+            if is_indicator:
+                if "children" in item or "indicators" in item:
+                    problems.append(
+                        _("%(code)s: an indicator (last level) cannot have children.")
+                        % {"code": code}
+                    )
+                direction = item.get("direction", "higher_is_better")
+                if direction not in DIRECTIONS:
+                    problems.append(
+                        _("%(code)s: unknown direction “%(direction)s”.")
+                        % {"code": code, "direction": direction}
+                    )
+                tier = item.get("tier", "")
+                if tier and tier not in TIERS:
+                    problems.append(
+                        _("%(code)s: unknown tier “%(tier)s”.") % {"code": code, "tier": tier}
+                    )
+                value_type = _value_type(item)
+                if value_type is None:
+                    problems.append(
+                        _("%(code)s: unknown value type “%(type)s”.")
+                        % {"code": code, "type": item.get("value_type")}
+                    )
+                attrs.update(
+                    unit=str(item.get("unit", ""))[:120],
+                    direction=direction,
+                    tier=tier or "",
+                    value_type=value_type or Node.ValueType.NUMBER,
+                    note=str(item.get("note", "")),
+                )
+                if value_type == Node.ValueType.CATEGORY:
+                    attrs["categories"] = _categories(item)
+                if value_type == Node.ValueType.SURVEY:
+                    unit = attrs["unit"].lower()
+                    low, high = item.get("scale", [0, 100] if "share" in unit else [1, 5])
+                    attrs.update(min_value=float(low), max_value=float(high))
+            nodes.append(NodeData(code, parent, depth, level_name, is_indicator, node_names, attrs))
+            if not is_indicator:
+                children = item.get("children")
+                indicators = item.get("indicators")
+                if children is not None:
+                    walk(children, code, depth + 1, [*path, code], [*ids, id(item)])
+                if indicators is not None:
+                    if levels and depth + 1 != len(levels) - 1:
+                        problems.append(
+                            _("%(code)s: indicators must sit at level “%(level)s”.")
+                            % {"code": code, "level": levels[-1]}
+                        )
+                    else:
+                        walk(indicators, code, depth + 1, [*path, code], [*ids, id(item)])
+
+    walk(tree, None, 0, [], [])
+    if not problems and not any(n.is_indicator for n in nodes):
+        problems.append(_("The framework has no indicators."))
+    if problems:
+        raise FrameworkImportError(problems)
+    meta = {
+        "publisher": str(raw.get("publisher", ""))[:300],
+        "version": str(raw.get("version", ""))[:200],
+        "year": raw.get("year") if isinstance(raw.get("year"), int) else None,
+        "licence_note": str(raw.get("licence_note", "")),
+        "sources": raw.get("sources") if isinstance(raw.get("sources"), list) else [],
+        "method": raw.get("method") if isinstance(raw.get("method"), dict) else {},
+    }
+    return FrameworkData(slug, names, levels, nodes, meta)
+
+
+def _crosswalk_axes(slug: str, nodes: list[NodeData]) -> dict[str, str]:
+    """Node code → axis, from the shipped crosswalk (group codes, or `code name` for ISO)."""
+    data = yaml.safe_load(CROSSWALK.read_text())
+    out: dict[str, str] = {}
+    labels = {f"{n.code} {n.names.get('en', '')}": n.code for n in nodes}
+    for axis_code, entry in data.get("axes", {}).items():
+        for key, refs in entry.items():
+            if key.split("@")[0] != slug or not isinstance(refs, list):
+                continue
+            for ref in refs:
+                code = ref if any(n.code == ref for n in nodes) else labels.get(ref)
+                if code is not None:
+                    out.setdefault(code, CROSSWALK_AXES[axis_code])
+    return out
+
+
+def import_framework(data: FrameworkData, *, by=None) -> Framework:
+    """Create (or replace, when no edition uses it) a framework from validated data."""
+    with transaction.atomic():
+        existing = Framework.objects.filter(slug=data.slug).first()
+        if existing is not None:
+            if existing.editions.exists():
+                raise FrameworkImportError(
+                    [
+                        _("Framework %(slug)s is used by an edition and cannot be replaced.")
+                        % {"slug": data.slug}
+                    ]
+                )
+            existing.delete()
+        framework = Framework.objects.create(
+            slug=data.slug,
+            name=data.names["en"][:300],
+            name_fr=data.names.get("fr", "")[:300],
+            name_es=data.names.get("es", "")[:300],
+            levels=data.levels,
+            **data.meta,
+        )
+        axes = _crosswalk_axes(data.slug, data.nodes)
+        created: dict[str, Node] = {}
+        for position, n in enumerate(data.nodes):
+            parent = created.get(n.parent) if n.parent else None
+            attrs = dict(n.attrs)
+            axis = attrs.pop("axis", "") or axes.get(n.code, "") or (parent.axis if parent else "")
+            node = Node(
+                framework=framework,
+                parent=parent,
+                code=n.code,
+                depth=n.depth,
+                level_name=n.level_name,
+                position=position,
+                is_indicator=n.is_indicator,
+                name=n.names.get("en", n.code)[:300],
+                name_fr=n.names.get("fr", "")[:300],
+                name_es=n.names.get("es", "")[:300],
+                axis=axis,
+                **attrs,
+            )
+            node.save()
+            created[n.code] = node
+        record("framework.import", framework, actor=by, nodes=len(data.nodes))
+    return framework
+
+
+def import_framework_file(path: Path | str, *, by=None) -> Framework:
+    path = Path(path)
+    if path.stat().st_size > MAX_FILE_SIZE:
+        raise FrameworkImportError([_("The file is larger than 2 MB.")])
+    try:
+        text = path.read_bytes()
+    except OSError as exc:
+        raise FrameworkImportError(
+            [_("The file cannot be read: %(error)s") % {"error": exc}]
+        ) from None
+    return import_framework(read_framework(text), by=by)
+
+
+def ensure_shipped_frameworks() -> dict[str, Framework]:
+    """The shipped frameworks (Giffinger 2007 first, the default), imported once."""
+    out = {}
+    for name in SHIPPED:
+        data = read_framework((FRAMEWORKS_DIR / name).read_bytes())
+        framework = Framework.objects.filter(slug=data.slug).first()
+        out[data.slug] = framework or import_framework(data)
+    return out
+
+
+def indicator_axis(node: Node, nodes_by_id: dict[int, Node]) -> str:
+    while node is not None and not node.axis:
+        node = nodes_by_id.get(node.parent_id)
+    return node.axis if node is not None else ""
+
+
+def derive_framework(*, slug: str, name: str, indicators: list[Node], by=None) -> Framework:
+    """A new framework axis → factor → indicator from indicators picked in several frameworks.
+
+    The six axes come from the crosswalk; an indicator's factor is its group in its own
+    framework. Codes stay as published unless two sources share one (then `source:code`).
+    """
+    problems = []
+    if Framework.objects.filter(slug=slug).exists():
+        problems.append(_("A framework with the identifier %(slug)s exists.") % {"slug": slug})
+    picked = [n for n in indicators if n.is_indicator]
+    if not picked:
+        problems.append(_("Pick at least one indicator."))
+    framework_ids = {n.framework_id for n in picked}
+    nodes_by_id = {n.pk: n for n in Node.objects.filter(framework_id__in=framework_ids)}
+    slugs = dict(Framework.objects.filter(pk__in=framework_ids).values_list("pk", "slug"))
+    axes = {}
+    for node in picked:
+        axis = indicator_axis(node, nodes_by_id)
+        if not axis:
+            problems.append(
+                _("%(code)s has no axis in the crosswalk; give its group an axis first.")
+                % {"code": node.code}
+            )
+        axes[node.pk] = axis
+    if problems:
+        raise FrameworkImportError(problems)
+    codes = [n.code for n in picked]
+    with transaction.atomic():
+        framework = Framework.objects.create(
+            slug=slug, name=name, levels=["axis", "factor", "indicator"], publisher=""
+        )
+        position = 0
+        axis_nodes: dict[str, Node] = {}
+        factor_nodes: dict[int, Node] = {}
+        for axis in Axis:
+            if axis.value not in axes.values():
+                continue
+            axis_nodes[axis.value] = Node.objects.create(
+                framework=framework,
+                code=axis.value.upper()[:3],
+                depth=0,
+                level_name="axis",
+                position=position,
+                name=str(axis.label),
+                axis=axis.value,
+            )
+            position += 1
+        for node in picked:
+            parent = nodes_by_id[node.parent_id]
+            source = slugs[node.framework_id]
+            if parent.pk not in factor_nodes:
+                factor_nodes[parent.pk] = Node.objects.create(
+                    framework=framework,
+                    parent=axis_nodes[axes[node.pk]],
+                    code=f"{source}:{parent.code}"[:80],
+                    depth=1,
+                    level_name="factor",
+                    position=position,
+                    name=parent.name,
+                    name_fr=parent.name_fr,
+                    name_es=parent.name_es,
+                    axis=axes[node.pk],
+                )
+                position += 1
+            code = node.code if codes.count(node.code) == 1 else f"{source}:{node.code}"
+            Node.objects.create(
+                framework=framework,
+                parent=factor_nodes[parent.pk],
+                code=code[:80],
+                depth=2,
+                level_name="indicator",
+                position=position,
+                is_indicator=True,
+                name=node.name,
+                name_fr=node.name_fr,
+                name_es=node.name_es,
+                axis=axes[node.pk],
+                unit=node.unit,
+                direction=node.direction,
+                tier=node.tier,
+                value_type=node.value_type,
+                categories=node.categories,
+                min_value=node.min_value,
+                max_value=node.max_value,
+                weight=node.weight,
+            )
+            position += 1
+        record("framework.derive", framework, actor=by, indicators=len(picked))
+    return framework

@@ -1,0 +1,425 @@
+"""A city's questionnaire: typed values with checks, drafts, submission, reopening."""
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cityloom.core.mail import queue_mail
+from cityloom.core.models import record
+from cityloom.study import permissions
+from cityloom.study.models import Answer, Edition, Node, Questionnaire, Value, ValueChange
+
+YES = {"yes", "y", "oui", "o", "sí", "si", "s", "1", "true", "vrai", "verdadero"}
+NO = {"no", "n", "non", "0", "false", "faux", "falso"}
+MAX_EVIDENCE_SIZE = 5 * 1024 * 1024
+EVIDENCE_TYPES = (".pdf", ".png", ".jpg", ".jpeg", ".xlsx", ".csv", ".docx", ".odt", ".ods", ".txt")
+ROBUST_Z_LIMIT = 3.5
+PREVIOUS_CHANGE_LIMIT = 0.5
+
+
+class QuestionnaireError(Exception):
+    """Input that must not be saved: `problems` lists (indicator code or key, field, message)."""
+
+    def __init__(self, problems: list[tuple[str, str, str]]):
+        self.problems = problems
+        super().__init__("; ".join(f"{key} {message}" for key, _field, message in problems))
+
+    def by_key(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for key, _field, message in self.problems:
+            out.setdefault(key, []).append(message)
+        return out
+
+
+@dataclass
+class Row:
+    """What a city typed for one indicator, before checks."""
+
+    value: str = ""
+    year: str = ""
+    source: str = ""
+    note: str = ""
+    evidence_url: str = ""
+    evidence_file: object = None
+
+
+@dataclass
+class Checked:
+    number: float | None = None
+    year: int | None = None
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (field, message)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _normalise_label(text: str) -> str:
+    return "".join(text.replace("\u2013", "-").replace("%", "").split()).casefold()
+
+
+def parse_value(indicator: Node, raw) -> tuple[float | None, str | None]:
+    """The number the engine reads for a typed answer, or an error message."""
+    if raw is None or (isinstance(raw, str) and raw.strip() == ""):
+        return None, None
+    vt = indicator.value_type
+    text = str(raw).strip()
+    if vt == Node.ValueType.BOOLEAN:
+        if isinstance(raw, bool):
+            return float(raw), None
+        folded = text.casefold()
+        if folded in YES:
+            return 1.0, None
+        if folded in NO:
+            return 0.0, None
+        return None, _("Answer yes or no.")
+    if vt == Node.ValueType.CATEGORY:
+        labels = [_normalise_label(c) for c in indicator.categories]
+        if _normalise_label(text) in labels:
+            return float(labels.index(_normalise_label(text)) + 1), None
+        if text.isdigit() and 1 <= int(text) <= len(labels):
+            return float(text), None
+        return None, _("Choose one of: %(choices)s.") % {"choices": ", ".join(indicator.categories)}
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        number = float(raw)
+    else:
+        cleaned = text.replace("\u00a0", "").replace(" ", "").removesuffix("%")
+        if "," in cleaned and "." not in cleaned:
+            cleaned = cleaned.replace(",", ".")  # a decimal comma, as French and Spanish write
+        try:
+            number = float(cleaned)
+        except ValueError:
+            return None, _("Enter a number.")
+    if not math.isfinite(number):
+        return None, _("Enter a number.")
+    low, high = indicator.bounds()
+    if (low is not None and number < low) or (high is not None and number > high):
+        if low is not None and high is not None:
+            return None, _("Enter a value between %(low)s and %(high)s.") % {
+                "low": f"{low:g}",
+                "high": f"{high:g}",
+            }
+        if low is not None:
+            return None, _("Enter a value of at least %(low)s.") % {"low": f"{low:g}"}
+        return None, _("Enter a value of at most %(high)s.") % {"high": f"{high:g}"}
+    return number, None
+
+
+def display_value(indicator: Node, number: float | None) -> str:
+    """The answer as a person reads and types it (round-trips through `parse_value`)."""
+    if number is None:
+        return ""
+    if indicator.value_type == Node.ValueType.BOOLEAN:
+        return _("yes") if number >= 0.5 else _("no")
+    if indicator.value_type == Node.ValueType.CATEGORY:
+        index = int(number) - 1
+        return indicator.categories[index] if 0 <= index < len(indicator.categories) else ""
+    return f"{number:g}"
+
+
+def parse_year(edition: Edition, raw) -> tuple[int | None, str | None]:
+    if raw is None or str(raw).strip() == "":
+        return None, None
+    try:
+        year = int(float(str(raw).strip()))
+    except ValueError:
+        return None, _("Enter a year, e.g. %(year)s.") % {"year": edition.year}
+    if not edition.year - 10 <= year <= edition.year + 1:
+        return None, _("The year must be between %(low)s and %(high)s.") % {
+            "low": edition.year - 10,
+            "high": edition.year + 1,
+        }
+    return year, None
+
+
+def robust_z(x: float, peers: list[float]) -> float | None:
+    """(x - median) / (1.4826 · MAD) among peers; None when there are too few or no spread."""
+    if len(peers) < 5:
+        return None
+    values = np.asarray(peers, dtype=float)
+    median = float(np.median(values))
+    mad = float(np.median(np.abs(values - median)))
+    if mad == 0:
+        return None
+    return (x - median) / (1.4826 * mad)
+
+
+def peer_numbers(questionnaire: Questionnaire, indicator: Node) -> list[float]:
+    return list(
+        Value.objects.filter(
+            questionnaire__edition_id=questionnaire.edition_id,
+            indicator=indicator,
+            number__isnull=False,
+        )
+        .exclude(questionnaire=questionnaire)
+        .values_list("number", flat=True)
+    )
+
+
+def previous_value(questionnaire: Questionnaire, indicator: Node) -> tuple[int, float] | None:
+    """The city's value for the same indicator code in its latest earlier edition."""
+    return (
+        Value.objects.filter(
+            questionnaire__city_id=questionnaire.city_id,
+            questionnaire__edition__commission_id=questionnaire.edition.commission_id,
+            questionnaire__edition__year__lt=questionnaire.edition.year,
+            indicator__code=indicator.code,
+            number__isnull=False,
+        )
+        .order_by("-questionnaire__edition__year")
+        .values_list("questionnaire__edition__year", "number")
+        .first()
+    )
+
+
+def warnings_for(questionnaire: Questionnaire, indicator: Node, number: float) -> list[str]:
+    """Plausibility warnings: far from the peers (robust z-score) or from the previous edition."""
+    if indicator.value_type in (Node.ValueType.BOOLEAN, Node.ValueType.CATEGORY):
+        return []
+    out = []
+    z = robust_z(number, peer_numbers(questionnaire, indicator))
+    if z is not None and abs(z) > ROBUST_Z_LIMIT:
+        out.append(
+            _("This value is far from the other cities' (robust z-score %(z)s): please check it.")
+            % {"z": f"{z:+.1f}"}
+        )
+    previous = previous_value(questionnaire, indicator)
+    if previous is not None:
+        year, before = previous
+        if before != 0 and abs(number - before) / abs(before) > PREVIOUS_CHANGE_LIMIT:
+            out.append(
+                _("This value changed by %(change)s since %(year)s (%(before)s): please check it.")
+                % {
+                    "change": f"{(number - before) / abs(before):+.0%}",
+                    "year": year,
+                    "before": f"{before:g}",
+                }
+            )
+    return out
+
+
+def check_row(questionnaire: Questionnaire, indicator: Node, row: Row) -> Checked:
+    """Every check on one indicator's row: type, range, year, link, file; then warnings."""
+    out = Checked()
+    out.number, error = parse_value(indicator, row.value)
+    if error:
+        out.errors.append(("value", error))
+    out.year, error = parse_year(questionnaire.edition, row.year)
+    if error:
+        out.errors.append(("year", error))
+    if row.evidence_url:
+        try:
+            URLValidator(schemes=["http", "https"])(row.evidence_url)
+        except ValidationError:
+            out.errors.append(
+                ("evidence", _("The evidence link must be a web address (https://…)."))
+            )
+    if len(row.source) > 300:
+        out.errors.append(("source", _("The source is longer than 300 characters.")))
+    if row.evidence_file is not None:
+        name = getattr(row.evidence_file, "name", "").lower()
+        if not name.endswith(EVIDENCE_TYPES):
+            message = _("The evidence file must be one of: %(types)s.") % {
+                "types": ", ".join(EVIDENCE_TYPES)
+            }
+            out.errors.append(("evidence_file", message))
+        elif row.evidence_file.size > MAX_EVIDENCE_SIZE:
+            out.errors.append(("evidence_file", _("The evidence file is larger than 5 MB.")))
+    if out.number is not None and not out.errors:
+        out.warnings = warnings_for(questionnaire, indicator, out.number)
+    return out
+
+
+def missing_core(questionnaire: Questionnaire) -> list[Node]:
+    """Core indicators of the edition's framework without a value in this questionnaire."""
+    answered = set(
+        questionnaire.values.filter(number__isnull=False).values_list("indicator_id", flat=True)
+    )
+    return [
+        n
+        for n in questionnaire.edition.framework.nodes.indicators().order_by("position")
+        if n.is_core and n.pk not in answered
+    ]
+
+
+def _apply(questionnaire, indicator, existing, checked: Checked, row: Row, *, by, action) -> bool:
+    """Write one checked row; record the change. Returns whether anything changed."""
+    value = existing or Value(questionnaire=questionnaire, indicator=indicator)
+    before = {
+        "number": value.number,
+        "year": value.year,
+        "source": value.source,
+        "note": value.note,
+        "evidence_url": value.evidence_url,
+    }
+    value.number, value.year = checked.number, checked.year
+    value.source, value.note, value.evidence_url = (
+        row.source.strip(),
+        row.note.strip(),
+        row.evidence_url,
+    )
+    after = {
+        "number": value.number,
+        "year": value.year,
+        "source": value.source,
+        "note": value.note,
+        "evidence_url": value.evidence_url,
+    }
+    changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    if row.evidence_file is not None:
+        value.evidence_file = row.evidence_file
+        changed["evidence_file"] = [None, getattr(row.evidence_file, "name", "")]
+    if not changed or (existing is None and all(v[1] in (None, "") for v in changed.values())):
+        return False
+    if value.review == Value.Review.RETURNED and "number" in changed:
+        value.review = Value.Review.PENDING
+    value.save()
+    ValueChange.objects.create(
+        value=value,
+        action=action,
+        old_number=before["number"],
+        new_number=value.number,
+        details={k: v for k, v in changed.items() if k != "number"},
+        by=by,
+    )
+    return True
+
+
+def save_values(
+    questionnaire: Questionnaire,
+    *,
+    by,
+    rows: dict[str, Row],
+    answers: dict[tuple[int, str], tuple[str, str]] | None = None,
+    action: str = ValueChange.Action.EDIT,
+) -> list[str]:
+    """Check every row, then save all of them or none; returns the warnings, one per line.
+
+    `rows` maps indicator codes to what was typed; `answers` maps (axis node id, kind)
+    to (text, link). Raises QuestionnaireError with every problem.
+    """
+    if not permissions.can_edit_questionnaire(by, questionnaire):
+        raise PermissionDenied(_("This questionnaire cannot be changed now."))
+    indicators = {n.code: n for n in questionnaire.edition.framework.nodes.indicators()}
+    existing = {v.indicator.code: v for v in questionnaire.values.select_related("indicator")}
+    errors: list[tuple[str, str, str]] = []
+    warnings: list[str] = []
+    checked: dict[str, Checked] = {}
+    for code, row in rows.items():
+        indicator = indicators.get(code)
+        if indicator is None:
+            errors.append((code, "code", _("Unknown indicator code %(code)s.") % {"code": code}))
+            continue
+        result = check_row(questionnaire, indicator, row)
+        value = existing.get(code)
+        unchanged = (value.number if value else None) == result.number
+        if not unchanged and not permissions.can_edit_value(by, questionnaire, value):
+            result.errors.append(
+                (
+                    "value",
+                    _(
+                        "This value was submitted and was not returned for correction: it cannot change."
+                    ),
+                )
+            )
+        if result.errors:
+            errors += [(code, f, m) for f, m in result.errors]
+        else:
+            checked[code] = result
+            warnings += [f"{code}: {w}" for w in result.warnings]
+    answer_rows = []
+    for (group_id, kind), (text, link) in (answers or {}).items():
+        if link:
+            try:
+                URLValidator(schemes=["http", "https"])(link)
+            except ValidationError:
+                errors.append(
+                    (
+                        f"answer-{group_id}-{kind}",
+                        "link",
+                        _("The link must be a web address (https://…)."),
+                    )
+                )
+                continue
+        answer_rows.append((group_id, kind, text.strip()[:4000], link))
+    if errors:
+        raise QuestionnaireError(errors)
+    with transaction.atomic():
+        for code, result in checked.items():
+            if (
+                questionnaire.status == Questionnaire.Status.RETURNED
+                and not permissions.can_edit_value(by, questionnaire, existing.get(code))
+            ):
+                continue  # an untouched locked value: nothing to write
+            _apply(
+                questionnaire,
+                indicators[code],
+                existing.get(code),
+                result,
+                rows[code],
+                by=by,
+                action=action,
+            )
+        groups = set(questionnaire.edition.framework.nodes.top().values_list("pk", flat=True))
+        for group_id, kind, text, link in answer_rows:
+            if group_id in groups and kind in Answer.Kind.values:
+                Answer.objects.update_or_create(
+                    questionnaire=questionnaire,
+                    group_id=group_id,
+                    kind=kind,
+                    defaults={"text": text, "link": link},
+                )
+        Questionnaire.objects.filter(pk=questionnaire.pk).update(updated_at=timezone.now())
+    return warnings
+
+
+def _secretariat_mail(questionnaire: Questionnaire, template: str, **context) -> None:
+    email = questionnaire.edition.commission.secretariat_email
+    if email:
+        queue_mail(
+            to=email,
+            template=f"study/email/{template}",
+            context={
+                "city": questionnaire.city.name,
+                "edition": questionnaire.edition.title,
+                "url": settings.SITE_URL + questionnaire.get_absolute_url(),
+                **context,
+            },
+            language="en",
+        )
+
+
+def submit_questionnaire(questionnaire: Questionnaire, *, by) -> list[Node]:
+    """Hand the questionnaire to the secretariat; returns the core indicators left empty."""
+    if not permissions.can_edit_questionnaire(by, questionnaire):
+        raise PermissionDenied(_("This questionnaire cannot be submitted now."))
+    with transaction.atomic():
+        questionnaire.status = Questionnaire.Status.SUBMITTED
+        questionnaire.submitted_at = timezone.now()
+        questionnaire.reopen_requested = ""
+        questionnaire.save(
+            update_fields=["status", "submitted_at", "reopen_requested", "updated_at"]
+        )
+        missing = missing_core(questionnaire)
+        record(
+            "questionnaire.submit", questionnaire, actor=by, missing_core=[n.code for n in missing]
+        )
+        _secretariat_mail(questionnaire, "submitted")
+    return missing
+
+
+def request_reopening(questionnaire: Questionnaire, *, by, reason: str) -> None:
+    if not permissions.can_request_reopening(by, questionnaire):
+        raise PermissionDenied(_("Reopening cannot be requested now."))
+    reason = reason.strip()[:2000]
+    if not reason:
+        raise QuestionnaireError([("reason", "reason", _("Say what needs to change."))])
+    with transaction.atomic():
+        questionnaire.reopen_requested = reason
+        questionnaire.save(update_fields=["reopen_requested", "updated_at"])
+        record("questionnaire.request_reopening", questionnaire, actor=by, reason=reason)
+        _secretariat_mail(questionnaire, "reopen_requested", reason=reason)

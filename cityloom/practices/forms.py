@@ -13,7 +13,7 @@ from .models import CitySize, Compendium, Practice, Sdg, Transfer
 
 User = get_user_model()
 
-_FIGURE = re.compile(r"^(?P<label>[^:]+):\s*(?P<value>-?[\d.,\s]+?)\s*(?P<unit>[^\d\s].*)?$")
+_FIGURE = re.compile(r"^(?P<label>[^:]+):\s*(?P<value>-?[\d.,\s]+?)\s*(?P<unit>[^\d\s.,].*)?$")
 
 
 def parse_figures(text: str) -> list[dict]:

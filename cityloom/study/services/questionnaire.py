@@ -296,11 +296,13 @@ def save_values(
     rows: dict[str, Row],
     answers: dict[tuple[int, str], tuple[str, str]] | None = None,
     action: str = ValueChange.Action.EDIT,
+    check_only: bool = False,
 ) -> list[str]:
     """Check every row, then save all of them or none; returns the warnings, one per line.
 
     `rows` maps indicator codes to what was typed; `answers` maps (axis node id, kind)
-    to (text, link). Raises QuestionnaireError with every problem.
+    to (text, link). Raises QuestionnaireError with every problem (always, with
+    `check_only`, so that a caller with problems of its own can list them all).
     """
     if not permissions.can_edit_questionnaire(by, questionnaire):
         raise PermissionDenied(_("This questionnaire cannot be changed now."))
@@ -346,7 +348,7 @@ def save_values(
                 )
                 continue
         answer_rows.append((group_id, kind, text.strip()[:4000], link))
-    if errors:
+    if errors or check_only:
         raise QuestionnaireError(errors)
     with transaction.atomic():
         for code, result in checked.items():

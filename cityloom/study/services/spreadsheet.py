@@ -209,10 +209,10 @@ def import_spreadsheet(questionnaire: Questionnaire, name: str, content: bytes, 
             note=_text(cells[8]),
             evidence_url=_text(cells[9]),
         )
-    if errors:
-        raise SpreadsheetError(errors)
     try:
-        return save_values(questionnaire, by=by, rows=rows, action=ValueChange.Action.UPLOAD)
+        return save_values(
+            questionnaire, by=by, rows=rows, action=ValueChange.Action.UPLOAD, check_only=bool(errors)
+        )
     except QuestionnaireError as exc:
         for code, field_name, message in exc.problems:
             column = FIELD_COLUMNS.get(field_name, 5)

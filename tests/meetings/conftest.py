@@ -1,0 +1,41 @@
+import pytest
+
+from tests.factories import CityFactory
+
+from .factories import MeetingFactory, RoomFactory, SlotFactory, participant
+
+
+@pytest.fixture
+def meeting(commission):
+    """Bordeaux, 31 May 2013: two rooms (10 and 4 seats), three hour-long slots."""
+    meeting = MeetingFactory(
+        commission=commission,
+        slug="bordeaux-2013",
+        title="Smart economy working meeting",
+        title_es="Reunión de trabajo sobre economía inteligente",
+        host_city=CityFactory(name="Bordeaux"),
+    )
+    RoomFactory(meeting=meeting, name="Salle Mably", capacity=10, position=0)
+    RoomFactory(meeting=meeting, name="Salon d'honneur", capacity=4, position=1)
+    for _ in range(3):
+        SlotFactory(meeting=meeting)
+    return meeting
+
+
+@pytest.fixture
+def cities(meeting):
+    others = {
+        name: CityFactory(name=name) for name in ("Bilbao", "Poitiers", "Pau", "Lappeenranta")
+    }
+    return {"Bordeaux": meeting.host_city, **others}
+
+
+@pytest.fixture
+def people(meeting, cities):
+    """One registered participant per city, named after it."""
+    return {
+        name: participant(
+            meeting, city=city, name=f"Person of {name}", email=f"{name.lower()}@example.org"
+        )
+        for name, city in cities.items()
+    }

@@ -98,9 +98,9 @@ def _iterations(arrays: Arrays, effort: float) -> int:
     # Each step moves one topic and costs more as the instance grows, so the budget
     # grows a little faster than the topic count. Tuned on the generator's presets so
     # that, on an idle 2-core machine, the budget (not the clock) ends a default run:
-    # ~12k steps at 45 topics (~1 s), ~44k at 120 (~4 s), ~150k at 300 (~15 s).
+    # ~15k steps at 45 topics (~1 s), ~55k at 120 (~4 s), ~185k at 300 (~16 s).
     n_t = max(arrays.n_topics, 1)
-    return max(3000, int(effort * 12000 * (n_t / 45) ** 1.33))
+    return max(3000, int(effort * 15000 * (n_t / 45) ** 1.33))
 
 
 # --- resolving ids ---------------------------------------------------------------------
@@ -418,13 +418,13 @@ def solve(
 
     rng = np.random.default_rng(seed)
     score = objective_parts(arrays, grid.topic_cell).objective - grid.score_offset()
-    remaining = time_limit * 0.85 - (time.perf_counter() - started)
+    remaining = time_limit * 0.8 - (time.perf_counter() - started)
     iterations = _iterations(arrays, effort)
     if previous_cell is not None:
         # Re-planning starts from a good grid: a hot start would only scatter it.
         schedule = Schedule(iterations, max(remaining, 0.01), 0.6, 0.1)
     else:
-        schedule = Schedule(iterations, max(remaining, 0.01))
+        schedule = Schedule(iterations, max(remaining, 0.01), 1.3, 0.3)
     outcome = anneal(grid, score, schedule, rng)
     # Topics nobody voted for take free cells at no cost: their proposers still get a session.
     place_greedily(grid, by_demand[arrays.demand[by_demand] == 0], zero_gain=True)

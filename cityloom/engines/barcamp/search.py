@@ -42,8 +42,10 @@ class Schedule:
 
     iterations: int
     seconds: float
-    start_temperature: float = 2.0
-    end_temperature: float = 0.1
+    # In objective points. Heat-bath steps freeze near 0.4 on the generator's instances
+    # (one interest is worth 1): hotter only scrambles, colder only repeats.
+    start_temperature: float = 1.3
+    end_temperature: float = 0.3
 
 
 class Grid:

@@ -37,6 +37,14 @@ class Sdg(models.IntegerChoices):
     PARTNERSHIPS = 17, _("17. Partnerships for the goals")
 
 
+# Mid-sentence, French and Spanish write language names in lower case ("écrite en espagnol").
+LANGUAGE_IN_SENTENCE = {
+    "en": pgettext_lazy("language name within a sentence", "English"),
+    "fr": pgettext_lazy("language name within a sentence", "French"),
+    "es": pgettext_lazy("language name within a sentence", "Spanish"),
+}
+
+
 class CitySize(models.TextChoices):
     SMALL = "small", _("under 100,000 inhabitants")
     MEDIUM = "medium", _("100,000 to 500,000 inhabitants")
@@ -183,6 +191,10 @@ class Practice(TimeStampedModel):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def language_in_sentence(self) -> str:
+        return str(LANGUAGE_IN_SENTENCE.get(self.language, self.language))
 
     @property
     def indicator_list(self) -> list[str]:

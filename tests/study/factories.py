@@ -53,7 +53,9 @@ def small_framework():
     return import_framework(read_framework(SMALL_FRAMEWORK))
 
 
-def make_edition(commission, *, n_cities=3, year=2014, status=Edition.Status.OPEN, framework=None, names=None):
+def make_edition(
+    commission, *, n_cities=3, year=2014, status=Edition.Status.OPEN, framework=None, names=None
+):
     framework = framework or small_framework()
     names = names or [f"City {chr(65 + i)}" for i in range(n_cities)]
     cities = []

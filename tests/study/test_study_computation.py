@@ -3,7 +3,12 @@ import pytest
 from cityloom.study.models import CityResult, Computation, Edition, Questionnaire, Value
 from cityloom.study.queries import progress, trajectory
 from cityloom.study.services import computation as computing
-from cityloom.study.services.editions import EditionError, create_edition, publish_edition, update_method
+from cityloom.study.services.editions import (
+    EditionError,
+    create_edition,
+    publish_edition,
+    update_method,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +21,10 @@ VALUES = {
     "GOV.1.2": (1, 2, 4),
     "GOV.1.3": (0, 50, 100),
 }
-PIPELINE = {"normalise": {"method": "minmax", "lower": 0, "upper": 100}, "aggregate": {"method": "amean"}}
+PIPELINE = {
+    "normalise": {"method": "minmax", "lower": 0, "upper": 100},
+    "aggregate": {"method": "amean"},
+}
 
 
 def fill(edition, values=VALUES):
@@ -79,7 +87,9 @@ def test_stored_settings_and_inputs_give_the_same_numbers(computed):
     assert not computing.verify(computed)
 
 
-def test_indicator_without_spread_or_direction_is_left_out(edition, secretariat, django_capture_on_commit_callbacks):
+def test_indicator_without_spread_or_direction_is_left_out(
+    edition, secretariat, django_capture_on_commit_callbacks
+):
     fill(edition, {**VALUES, "ECO.2.1": (2, 2, 2)})
     edition.framework.nodes.filter(code="GOV.1.3").update(direction="unknown")
     computation = run(edition, secretariat, django_capture_on_commit_callbacks)
@@ -94,7 +104,9 @@ def test_indicator_without_spread_or_direction_is_left_out(edition, secretariat,
     assert row.groups["ECO"] == pytest.approx(50.0)
 
 
-def test_failure_is_stored_with_its_reason(edition, secretariat, django_capture_on_commit_callbacks):
+def test_failure_is_stored_with_its_reason(
+    edition, secretariat, django_capture_on_commit_callbacks
+):
     fill(edition)
     edition.questionnaires.exclude(city__name="City A").update(status=Questionnaire.Status.DRAFT)
     computation = run(edition, secretariat, django_capture_on_commit_callbacks)
@@ -108,7 +120,9 @@ def test_failure_is_stored_with_its_reason(edition, secretariat, django_capture_
 
 def test_method_checked_by_the_engine(edition, secretariat):
     with pytest.raises(EditionError) as info:
-        update_method(edition, by=secretariat, pipeline={"normalise": {"method": "magic"}}, uncertainty={})
+        update_method(
+            edition, by=secretariat, pipeline={"normalise": {"method": "magic"}}, uncertainty={}
+        )
     assert "magic" in info.value.problems[0]
 
 

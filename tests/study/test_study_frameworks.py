@@ -52,7 +52,11 @@ def test_giffinger_imports_with_six_axes_from_the_crosswalk():
     ]
     # Indicators inherit their axis; "percent" units become percentages.
     eco = Node.objects.get(framework=framework, code="ECO.1.2")
-    assert (eco.axis, eco.value_type, eco.direction) == (Axis.ECONOMY, "percentage", "higher_is_better")
+    assert (eco.axis, eco.value_type, eco.direction) == (
+        Axis.ECONOMY,
+        "percentage",
+        "higher_is_better",
+    )
 
 
 def test_u4ssc_and_iso_import_with_their_tiers():
@@ -143,7 +147,11 @@ def test_derive_a_framework_from_two_frameworks():
         ("EC: ICT: ICT: 1C", Axis.PEOPLE),
         ("5.1", Axis.ECONOMY),
     ]
-    assert sorted(derived.nodes.top().values_list("axis", flat=True)) == ["economy", "mobility", "people"]
+    assert sorted(derived.nodes.top().values_list("axis", flat=True)) == [
+        "economy",
+        "mobility",
+        "people",
+    ]
     assert all(n.parent.parent.parent_id is None for n in indicators)
 
 

@@ -47,7 +47,11 @@ def node(edition, code) -> Node:
         ("GOV.1.1", "maybe", (None, "Answer yes or no.")),
         ("GOV.1.2", "51-75", (3.0, None)),
         ("GOV.1.2", "4", (4.0, None)),
-        ("GOV.1.2", "90 %", (None, "Choose one of: 0\u201325 %, 26\u201350 %, 51\u201375 %, 76\u2013100 %.")),
+        (
+            "GOV.1.2",
+            "90 %",
+            (None, "Choose one of: 0\u201325 %, 26\u201350 %, 51\u201375 %, 76\u2013100 %."),
+        ),
         ("GOV.1.3", 1234, (1234.0, None)),
     ],
 )
@@ -78,7 +82,11 @@ def test_warning_for_a_value_far_from_the_peers(commission):
 
 def test_save_all_or_nothing(edition, cities, bilbao_focal):
     q = questionnaire(edition, cities[0])
-    rows = {"ECO.1.1": Row(value="12", year="2013"), "ECO.1.2": Row(value="x"), "GOV.1.3": Row(year="1990")}
+    rows = {
+        "ECO.1.1": Row(value="12", year="2013"),
+        "ECO.1.2": Row(value="x"),
+        "GOV.1.3": Row(year="1990"),
+    }
     with pytest.raises(QuestionnaireError) as info:
         save_values(q, by=bilbao_focal, rows=rows)
     assert info.value.by_key() == {
@@ -92,7 +100,9 @@ def test_every_change_is_kept_with_old_and_new_value(edition, cities, bilbao_foc
     q = questionnaire(edition, cities[0])
     save_values(q, by=bilbao_focal, rows={"ECO.1.1": Row(value="12", source="INE")})
     save_values(q, by=bilbao_focal, rows={"ECO.1.1": Row(value="13", source="INE")})
-    changes = list(ValueChange.objects.order_by("at", "id").values_list("old_number", "new_number", "by"))
+    changes = list(
+        ValueChange.objects.order_by("at", "id").values_list("old_number", "new_number", "by")
+    )
     assert changes == [(None, 12.0, bilbao_focal.pk), (12.0, 13.0, bilbao_focal.pk)]
 
 
@@ -119,7 +129,9 @@ def test_submit_return_correct_and_accept(
     assert q.status == Questionnaire.Status.RETURNED
     # Only the returned value may change; the other stays as submitted.
     with pytest.raises(QuestionnaireError) as info:
-        save_values(q, by=bilbao_focal, rows={"ECO.1.1": Row(value="14"), "ECO.1.2": Row(value="9")})
+        save_values(
+            q, by=bilbao_focal, rows={"ECO.1.1": Row(value="14"), "ECO.1.2": Row(value="9")}
+        )
     assert list(info.value.by_key()) == ["ECO.1.2"]
     save_values(q, by=bilbao_focal, rows={"ECO.1.1": Row(value="14")})
     submit_questionnaire(q, by=bilbao_focal)
@@ -127,7 +139,12 @@ def test_submit_return_correct_and_accept(
     q.refresh_from_db()
     assert (q.status, Value.objects.get(indicator__code="ECO.1.1").number) == ("accepted", 14.0)
     verbs = list(AuditEvent.objects.order_by("id").values_list("verb", flat=True))
-    assert verbs[-4:] == ["questionnaire.submit", "questionnaire.return", "questionnaire.submit", "questionnaire.accept"]
+    assert verbs[-4:] == [
+        "questionnaire.submit",
+        "questionnaire.return",
+        "questionnaire.submit",
+        "questionnaire.accept",
+    ]
 
 
 def test_reopen_makes_every_value_editable(edition, cities, bilbao_focal, secretariat):
@@ -141,19 +158,25 @@ def test_reopen_makes_every_value_editable(edition, cities, bilbao_focal, secret
 # Permissions, with data that could leak
 
 
-def test_focal_point_cannot_see_another_citys_draft(client, edition, cities, bilbao_focal, bordeaux_focal):
+def test_focal_point_cannot_see_another_citys_draft(
+    client, edition, cities, bilbao_focal, bordeaux_focal
+):
     other = questionnaire(edition, cities[1])
     save_values(other, by=bordeaux_focal, rows={"ECO.1.1": Row(value="42")})
     client.force_login(bilbao_focal)
     for suffix in ("", "history/", "template.csv"):
-        response = client.get(f"/en/study/editions/{edition.pk}/cities/{cities[1].geonames_id}/questionnaire/{suffix}")
+        response = client.get(
+            f"/en/study/editions/{edition.pk}/cities/{cities[1].geonames_id}/questionnaire/{suffix}"
+        )
         assert response.status_code == 404
     assert not permissions.can_view_questionnaire(bilbao_focal, other)
 
 
 def test_focal_point_cannot_edit_another_city(edition, cities, bilbao_focal):
     with pytest.raises(PermissionDenied):
-        save_values(questionnaire(edition, cities[1]), by=bilbao_focal, rows={"ECO.1.1": Row(value="1")})
+        save_values(
+            questionnaire(edition, cities[1]), by=bilbao_focal, rows={"ECO.1.1": Row(value="1")}
+        )
 
 
 def test_member_who_is_not_focal_point_cannot_edit(edition, cities):
@@ -201,7 +224,9 @@ def _filled_xlsx(q, values: dict[str, object]) -> bytes:
 
 def test_spreadsheet_round_trip(edition, cities, bilbao_focal):
     q = questionnaire(edition, cities[0])
-    content = _filled_xlsx(q, {"ECO.1.1": 12.5, "GOV.1.1": "yes", "GOV.1.2": "51\u201375 %", "GOV.1.3": 40})
+    content = _filled_xlsx(
+        q, {"ECO.1.1": 12.5, "GOV.1.1": "yes", "GOV.1.2": "51\u201375 %", "GOV.1.3": 40}
+    )
     import_spreadsheet(q, "mine.xlsx", content, by=bilbao_focal)
     stored = dict(Value.objects.values_list("indicator__code", "number"))
     assert stored == {"ECO.1.1": 12.5, "GOV.1.1": 1.0, "GOV.1.2": 3.0, "GOV.1.3": 40.0}

@@ -211,7 +211,11 @@ def import_spreadsheet(questionnaire: Questionnaire, name: str, content: bytes, 
         )
     try:
         return save_values(
-            questionnaire, by=by, rows=rows, action=ValueChange.Action.UPLOAD, check_only=bool(errors)
+            questionnaire,
+            by=by,
+            rows=rows,
+            action=ValueChange.Action.UPLOAD,
+            check_only=bool(errors),
         )
     except QuestionnaireError as exc:
         for code, field_name, message in exc.problems:

@@ -105,7 +105,10 @@ def test_practice_journey(page, network):
     page.fill("textarea[name=notes]", "Visite d'étude à Bilbao prévue.")
     page.get_by_role("button", name="Enregistrer l'adoption").click()
     page.wait_for_selector(".messages .success")
-    assert "Bordeaux" in page.locator("table").inner_text()
+    assert (
+        "Bordeaux"
+        in page.get_by_role("table", name="Villes qui ont adopté cette pratique").inner_text()
+    )
     assert_accessible(page)
     assert Transfer.objects.get().adopting_city.name == "Bordeaux"
     page.goto("/fr/practices/cities/3031582/")

@@ -45,7 +45,7 @@ def _log_in(page, language, email):
 
 
 def _log_out(page):
-    page.get_by_role("button", name=re.compile("Log out|Se déconnecter|Cerrar sesión")).click()
+    page.get_by_role("button", name=re.compile("Log out|Déconnexion|Cerrar sesión")).click()
     page.wait_for_load_state()
 
 

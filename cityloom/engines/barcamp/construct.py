@@ -37,9 +37,9 @@ def keep_previous(grid: Grid, previous_cell: IntArray) -> None:
     """Put back every left-out topic whose previous cell is still free and allowed.
 
     ``previous_cell`` (T,) holds each topic's cell in the published grid, or
-    ``n_cells`` when it had none (new topic, lost room or slot).
+    ``n_cells`` when it had none (new topic) and -1 when its room or slot was lost.
     """
-    for t in np.flatnonzero(previous_cell < grid.n_cells):
+    for t in np.flatnonzero((previous_cell >= 0) & (previous_cell < grid.n_cells)):
         c = int(previous_cell[t])
         s = int(grid.slot_of_cell[c])
         if (

@@ -171,7 +171,16 @@ def instance_from_dict(data: Any) -> Instance:
         weights=weights,
         name=name if isinstance(name, str) else "",
     )
-    problems += validate_instance(instance)
+    # "No room" after every room was rejected above would say the same thing twice.
+    parsed = list(problems)
+    problems += [
+        p
+        for p in validate_instance(instance)
+        if not any(
+            p == f"the instance has no {kind}" and any(f"{kind}s" in q for q in parsed)
+            for kind in ("slot", "room")
+        )
+    ]
     if problems:
         raise InstanceError(problems)
     return instance

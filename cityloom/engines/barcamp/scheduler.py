@@ -32,6 +32,8 @@ FORBIDDEN_SLOTS = "forbidden_slots"
 PROPOSER_CLASH = "proposer_clash"
 NOT_WORTH_IT = "lowers_objective"
 
+LOST = -1  # previous cell of a topic whose room or slot was removed since
+
 
 @dataclass(frozen=True)
 class Clash:
@@ -178,6 +180,8 @@ def _schedule_cells(
 ) -> tuple[IntArray, list[str]]:
     """(T,) cell per topic of a schedule, ``n_cells`` when absent; and withdrawn topics.
 
+    In a previous grid, a topic whose room or slot no longer exists gets ``LOST``.
+
     ``lenient`` (a previous grid) lets topics, rooms and slots have disappeared since;
     otherwise an unknown id is an error. Duplicates are always errors.
     """
@@ -207,7 +211,9 @@ def _schedule_cells(
             continue
         if a.room in r_ix and a.slot in s_ix:
             cell[t_ix[a.topic]] = s_ix[a.slot] * n_r + r_ix[a.room]
-        elif not lenient:
+        elif lenient:
+            cell[t_ix[a.topic]] = LOST  # its room or slot is gone: it moves whatever we do
+        else:
             problems.append(f"{what}: topic {a.topic} is in unknown cell {a.room}/{a.slot}")
     if problems:
         raise ScheduleError(problems)
@@ -288,10 +294,10 @@ def _report(
 
     moved: tuple[str, ...] = ()
     if previous_cell is not None:
-        was = previous_cell < n_cells
-        moved = tuple(
-            arrays.topic_ids[t] for t in np.flatnonzero(was & (topic_cell != previous_cell))
-        )
+        # Dropped from the grid counts as moved; so does any topic whose cell was lost.
+        was = previous_cell != n_cells
+        changed = was & (topic_cell != previous_cell)
+        moved = tuple(arrays.topic_ids[t] for t in np.flatnonzero(changed))
     return Report(
         objective=parts.objective,
         satisfied_interests=parts.satisfied_interests,
@@ -390,7 +396,7 @@ def solve(
         # Lexicographic: the whole move penalty stays below one objective step.
         unit = move_penalty if move_penalty is not None else _granularity(instance) / (2 * n_t + 2)
         move_cost = np.zeros((n_t, n_cells + 1))
-        had = np.flatnonzero(previous_cell < n_cells)
+        had = np.flatnonzero((previous_cell >= 0) & (previous_cell < n_cells))
         move_cost[had] = unit
         move_cost[had, previous_cell[had]] = 0.0
 

@@ -3,6 +3,7 @@ correct it, compute, publish; a visitor sees the ranking, a radar, the progress 
 downloads the CSV, and the report renders in French."""
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -53,7 +54,7 @@ def _log_out(page):
 def _template_with(page, values: dict[str, str]) -> bytes:
     with page.expect_download() as info:
         page.get_by_role("link", name="Template (CSV)").click()
-    lines = open(info.value.path(), encoding="utf-8").read().splitlines()
+    lines = Path(info.value.path()).read_text(encoding="utf-8").splitlines()
     out = [lines[0]]
     for line in lines[1:]:
         cells = line.split(",")
@@ -172,7 +173,7 @@ def test_study_journey(page, study):
     with page.expect_download() as info:
         page.goto(f"/en/study/editions/{edition.pk}/")
         page.get_by_role("link", name="CSV").click()
-    assert open(info.value.path(), encoding="utf-8").readline().startswith("geonames_id,city,")
+    assert Path(info.value.path()).read_text(encoding="utf-8").startswith("geonames_id,city,")
 
     # The living report, in French, as a page and as a PDF.
     page.goto(f"/fr/study/editions/{edition.pk}/report/")

@@ -1,8 +1,10 @@
+import datetime as dt
+
 import pytest
 
 from tests.factories import CityFactory
 
-from .factories import MeetingFactory, RoomFactory, SlotFactory, participant
+from .factories import PARIS, MeetingFactory, RoomFactory, SlotFactory, participant
 
 
 @pytest.fixture
@@ -17,8 +19,9 @@ def meeting(commission):
     )
     RoomFactory(meeting=meeting, name="Salle Mably", capacity=10, position=0)
     RoomFactory(meeting=meeting, name="Salon d'honneur", capacity=4, position=1)
-    for _ in range(3):
-        SlotFactory(meeting=meeting)
+    for hour in (9, 10, 11):
+        start = dt.datetime(2013, 5, 31, hour, tzinfo=PARIS)
+        SlotFactory(meeting=meeting, starts_at=start, ends_at=start + dt.timedelta(hours=1))
     return meeting
 
 

@@ -116,6 +116,17 @@ def _report_data(report: barcamp.Report, mode: str) -> dict:
     }
 
 
+def _late_move_penalty(instance: barcamp.Instance) -> float:
+    """A move costs more than any score one move could win: on the day, fewest moves first.
+
+    One topic changes the objective by at most its votes (attendance), its overflow and its
+    unscheduled penalty, each bounded by the votes of the meeting plus the fixed penalty.
+    """
+    votes = sum(len(p.votes) for p in instance.participants)
+    w = instance.weights
+    return float(votes * (1 + w.overflow + w.unscheduled_per_vote) + w.unscheduled + 1)
+
+
 def _set_job(meeting: Meeting, job: str, **fields) -> None:
     Meeting.objects.filter(pk=meeting.pk).update(grid_job=job, **fields)
     meeting.grid_job = job
@@ -179,6 +190,7 @@ def optimise_grid(
     """Run the engine and store the grid; `late` moves as few sessions as it can."""
     if not permissions.can_manage_grid(by, meeting):
         raise PermissionDenied
+    meeting.refresh_from_db()  # the published grid may be newer than the caller's copy
     _set_job(meeting, Meeting.GridJob.RUNNING)
     instance = engine_instance(meeting)
     previous = {
@@ -187,10 +199,16 @@ def optimise_grid(
         Mode.LATE: published_grid(meeting),
     }[mode]
     pins = _pins(meeting)
+    move_penalty = _late_move_penalty(instance) if mode == Mode.LATE else None
     # The engine runs outside any transaction: nothing is locked for the seconds it takes.
     try:
         solution = barcamp.solve(
-            instance, pins=pins, previous=previous, seed=seed, time_limit=time_limit
+            instance,
+            pins=pins,
+            previous=previous,
+            move_penalty=move_penalty,
+            seed=seed,
+            time_limit=time_limit,
         )
     except barcamp.InfeasibleError as exc:
         raise _fail(meeting, "infeasible", exc.problems) from exc

@@ -56,6 +56,7 @@ def identify_project(
     """A collaboration project from the session: its title, axis and its voters' cities."""
     if not permissions.can_record_outcome(by, topic):
         raise PermissionDenied
+    topic.refresh_from_db()
     if not topic.is_scheduled:
         raise MeetingError(_("Only a session of the grid can identify a project."), code="topic")
     with transaction.atomic():

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -30,7 +31,7 @@ from .model import (
     instance_from_dict,
     pins_from_list,
 )
-from .scheduler import DEFAULT_SEED, Report, evaluate, solve
+from .scheduler import DEFAULT_SEED, Report, default_time_limit, evaluate, solve
 
 EXIT_INPUT = 2
 
@@ -88,8 +89,28 @@ def _summary(report: Report, *, previous: bool) -> list[str]:
     return lines
 
 
+def _process_age() -> float:
+    """Seconds since this process started (Linux /proc), 0 where unknown.
+
+    Interpreter start-up and imports count against ``--time-limit`` too: a caller
+    timing the command sees them.
+    """
+    try:
+        stat = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+        ticks = os.sysconf("SC_CLK_TCK")
+        return max(0.0, uptime - int(stat[19]) / ticks)
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def _schedule(args: argparse.Namespace) -> int:
     instance = instance_from_dict(_load_json(args.instance, "instance"))
+    limit = (
+        args.time_limit if args.time_limit is not None else default_time_limit(len(instance.topics))
+    )
+    # Keep at least a tenth of the limit for the search itself.
+    limit = max(0.1 * limit, limit - _process_age())
     pins = pins_from_list(_load_json(args.pin, "pin file")) if args.pin else ()
     previous: tuple[Assignment, ...] | None = None
     if args.previous:
@@ -102,7 +123,7 @@ def _schedule(args: argparse.Namespace) -> int:
         previous=previous,
         move_penalty=args.move_penalty,
         seed=args.seed,
-        time_limit=args.time_limit,
+        time_limit=limit,
         effort=args.effort,
     )
     Path(args.out).write_text(

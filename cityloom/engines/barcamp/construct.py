@@ -8,12 +8,15 @@ from .arrays import IntArray
 from .search import Grid
 
 
-def place_greedily(grid: Grid, order: IntArray, *, zero_gain: bool = False) -> None:
+def place_greedily(
+    grid: Grid, order: IntArray, *, zero_gain: bool = False, force: bool = False
+) -> None:
     """Put each left-out topic of ``order`` into its best free cell, if that pays.
 
     Topics go in order (most voted first, say), each into the free cell with the best
     score delta. With ``zero_gain`` a move that changes nothing is taken too: that is
-    how topics nobody voted for get a cell when the grid has room to spare.
+    how topics nobody voted for get a cell when the grid has room to spare. With
+    ``force`` the best cell is taken even at a loss (topics pinned to a slot).
     """
     n_t, n_cells = grid.n_t, grid.n_cells
     for t in order:
@@ -29,7 +32,9 @@ def place_greedily(grid: Grid, order: IntArray, *, zero_gain: bool = False) -> N
             capacity = np.append(grid.a.capacity, 0)[grid.room]
             delta -= 1e-6 * capacity
         k = int(np.argmax(delta))
-        if delta[k] > 1e-9 or (zero_gain and delta[k] > -1e-3):
+        if delta[k] == -np.inf:
+            continue
+        if force or delta[k] > 1e-9 or (zero_gain and delta[k] > -1e-3):
             grid.swap(t, k)
 
 

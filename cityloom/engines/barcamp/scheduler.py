@@ -6,6 +6,7 @@ returned schedule; :func:`evaluate` scores a grid edited by hand with the same r
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections.abc import Sequence
@@ -241,7 +242,6 @@ def _report(
     *,
     previous_cell: IntArray | None,
     withdrawn: Sequence[str],
-    **search: object,
 ) -> Report:
     n_r, n_s, n_cells = arrays.n_rooms, arrays.n_slots, arrays.n_cells
     parts = objective_parts(arrays, topic_cell)
@@ -309,7 +309,6 @@ def _report(
         unscheduled=tuple(left_out),
         moved=moved,
         withdrawn=tuple(withdrawn),
-        **search,  # type: ignore[arg-type]
     )
 
 
@@ -417,7 +416,7 @@ def solve(
     by_demand = np.argsort(-arrays.demand, kind="stable")
     # Slot-pinned topics first, while their slot still has a free room.
     slot_pinned = by_demand[(pin_slot[by_demand] >= 0) & (pin_cell[by_demand] < 0)]
-    place_greedily(grid, slot_pinned, zero_gain=True)
+    place_greedily(grid, slot_pinned, zero_gain=True, force=True)
     if previous_cell is not None:
         keep_previous(grid, previous_cell)
     place_greedily(grid, by_demand)
@@ -440,11 +439,8 @@ def solve(
     problems = violations(arrays, cell)
     if problems:  # a bug, not a user error: never hand out a broken grid
         raise AssertionError(problems)
-    report = _report(
-        arrays,
-        cell,
-        previous_cell=previous_cell,
-        withdrawn=withdrawn,
+    report = dataclasses.replace(
+        _report(arrays, cell, previous_cell=previous_cell, withdrawn=withdrawn),
         seed=seed,
         iterations=outcome.iterations,
         seconds=time.perf_counter() - started,

@@ -250,7 +250,8 @@ def test_frab_schedule_json_structure(client, meeting, published):
     assert sorted(e["title"] for e in events) == ["3D tools", "Data mining", "E-commerce"]
     event = next(e for e in events if e["title"] == "E-commerce")
     assert event["duration"] == "01:00"
-    assert event["date"].startswith("2013-05-31T") and event["date"].endswith("+02:00")
+    assert event["date"].startswith("2013-05-31T")
+    assert event["date"].endswith("+02:00")
     assert event["start"] == event["date"][11:16]
     assert event["track"] == "Smart economy"
     assert event["persons"][0]["public_name"] == "Person of Bordeaux"

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import F, Q, QuerySet, Value
+from django.db.models import CharField, F, Func, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.lookups import Lookup
 from django.utils.translation import gettext as _
@@ -114,13 +114,35 @@ class SqliteBackend:
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM practices_practice_fts WHERE rowid = %s", [practice_id])
 
+    def bulk_index(self, rows) -> None:
+        values = []
+        for practice, title, body, translations in rows:
+            title = " ".join([title, *(t[1] for t in translations)])
+            body = " ".join([body, *(t[2] for t in translations)])
+            values.append((practice.pk, " ".join(stems(title)), " ".join(stems(body))))
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "DELETE FROM practices_practice_fts WHERE rowid = %s", [(v[0],) for v in values]
+            )
+            cursor.executemany(
+                "INSERT INTO practices_practice_fts (rowid, title, body) VALUES (%s, %s, %s)",
+                values,
+            )
+
     def match(self, practices: QuerySet, q: str) -> QuerySet | None:
         terms = query_stems(q)
         if not terms:
             return None
         # Stems are [0-9a-z]+ only: quoting each one leaves no FTS5 syntax to inject.
         expression = " ".join(f'"{t}"' for t in terms)
-        return practices.filter(search_entry__body__fts5=expression)
+        # Unary + keeps SQLite from using the status index, so the FTS table drives the join;
+        # otherwise it probes the FTS table once per practice (100 times slower at 100,000).
+        unindexed_status = Func(F("status"), template="+%(expressions)s", output_field=CharField())
+        return (
+            practices.alias(unindexed_status=unindexed_status)
+            .filter(unindexed_status=Practice.Status.PUBLISHED)
+            .filter(search_entry__body__fts5=expression)
+        )
 
     def rank(self, practices: QuerySet, q: str) -> QuerySet:
         # bm25 is lower for better matches; the title weighs four times the body.
@@ -159,6 +181,32 @@ class PostgresBackend:
     def remove(self, practice_id: int) -> None:
         Practice.objects.filter(pk=practice_id).update(search_vector=None)
 
+    def bulk_index(self, rows) -> None:
+        # One statement per batch: the vectors are computed by PostgreSQL from the texts sent.
+        values, params = [], []
+        for practice, title, body, translations in rows:
+            parts = [(practice.language, title, body), *translations]
+            for language, t_title, t_body in parts:
+                config = PG_CONFIGS.get(language, "cityloom_en")
+                values.append("(%s, %s::regconfig, %s, %s, %s, %s)")
+                params += [
+                    practice.pk, config, t_title, t_body,
+                    " ".join(stems(t_title)), " ".join(stems(t_body)),
+                ]  # fmt: skip
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE practices_practice p SET search_vector = v.vector FROM ("
+                " SELECT id, string_agg(part::text, ' ')::tsvector AS vector FROM ("
+                "  SELECT id, setweight(to_tsvector(cfg, title), 'A')"
+                "   || setweight(to_tsvector(cfg, body), 'B')"
+                "   || setweight(to_tsvector('simple', stitle), 'A')"
+                "   || setweight(to_tsvector('simple', sbody), 'B') AS part"
+                f"  FROM (VALUES {', '.join(values)}) AS t(id, cfg, title, body, stitle, sbody)"
+                " ) AS parts GROUP BY id"
+                ") AS v WHERE p.id = v.id",
+                params,
+            )
+
     def query(self, q: str):
         terms = query_stems(q)
         if not terms:
@@ -172,7 +220,7 @@ class PostgresBackend:
         query = self.query(q)
         if query is None:
             return None
-        return practices.filter(search_vector=query)
+        return practices.published().filter(search_vector=query)
 
     def rank(self, practices: QuerySet, q: str) -> QuerySet:
         return practices.annotate(rank=SearchRank(F("search_vector"), self.query(q))).order_by(
@@ -194,17 +242,36 @@ def index_practice(practice: Practice) -> None:
     backend().index(practice)
 
 
+def reindex_all(*, batch_size: int = 2000) -> int:
+    """Rebuild the whole index (after an import, or to change the stemmer); returns the count."""
+    count = 0
+    ids = list(Practice.objects.order_by("id").values_list("id", flat=True))
+    engine = backend()
+    for start in range(0, len(ids), batch_size):
+        chunk = (
+            Practice.objects.filter(id__in=ids[start : start + batch_size])
+            .select_related("city")
+            .prefetch_related("tags", "translations")
+        )
+        rows = [(p, *_texts(p)) for p in chunk]
+        engine.bulk_index(rows)
+        count += len(rows)
+    return count
+
+
 def remove_practice(practice_id: int) -> None:
     backend().remove(practice_id)
 
 
 def filtered(params: SearchParams, practices: QuerySet | None = None) -> QuerySet | None:
     """Published practices matching the text and every facet; None if the query has no word."""
-    rows = Practice.objects.published() if practices is None else practices
+    rows = Practice.objects.all() if practices is None else practices
     if params.q.strip():
         rows = backend().match(rows, params.q)
         if rows is None:
             return None
+    else:
+        rows = rows.published()
     filters = Q()
     if params.axis:
         filters &= Q(axis=params.axis)

@@ -7,6 +7,7 @@ query time; PostgreSQL uses its own Snowball stemmers.
 """
 
 import re
+from functools import lru_cache
 
 from cityloom.core.text import fold
 
@@ -161,6 +162,7 @@ STOP_WORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """The stem of one folded word."""
     for suffix in _SUFFIXES:

@@ -342,8 +342,8 @@ def set_pin(topic: Topic, *, by, pinned: bool) -> Topic:
     return topic
 
 
-def publish_grid(meeting: Meeting, *, by) -> Meeting:
-    """Make the current grid the public one and tell the participants."""
+def publish_grid(meeting: Meeting, *, by, notify: bool = True) -> Meeting:
+    """Make the current grid the public one and tell the participants (unless `notify` is off)."""
     if not permissions.can_manage_grid(by, meeting):
         raise PermissionDenied
     with transaction.atomic():
@@ -366,7 +366,7 @@ def publish_grid(meeting: Meeting, *, by) -> Meeting:
         meeting.save(update_fields=["published_grid", "published_at", "status", "updated_at"])
         record("meeting.grid_published", meeting, actor=by, sessions=len(cells))
         participants = Registration.objects.confirmed().filter(meeting=meeting)
-        for registration in participants.select_related("person"):
+        for registration in participants.select_related("person") if notify else ():
             mail_person(registration.person, meeting, "grid_changed" if again else "grid_published")
     return meeting
 

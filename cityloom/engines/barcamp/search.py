@@ -121,6 +121,15 @@ class Grid:
         self.cell_topic[free] = np.arange(n_t, n_t + free.size)
         self.slot = self.slot_of_cell[self.cell]
         self.room = self.room_of_cell[self.cell]
+        self.allowed_by_slot = np.ascontiguousarray(self.allowed.T)
+        self.pair_base = [v * (n_s + 1) for v in self.pair_voter]
+        self.flat_slot = self.ar * (n_s + 1) + self.slot
+        self.own_cost = self.room_cost[self.ar, self.room]
+        self.own_move_cost = (
+            self.move_cost[self.ar, self.cell] if self.move_cost is not None else None
+        )
+        self.pool = set(np.flatnonzero(self.blank & (self.slot == n_s)).tolist())
+        self.unpooled = ~(self.blank & (self.slot == n_s))
 
         self.C = np.zeros((n_p, n_s + 1), dtype=np.int32)
         np.add.at(self.C, (arrays.vote_participant, self.slot[arrays.vote_topic]), 1)
@@ -159,36 +168,43 @@ class Grid:
 
     def neighbourhood(self, t1: int) -> FloatArray:
         """(n_items,) score delta of swapping topic ``t1`` with each item, -inf if not allowed."""
+        # Hot path: rows are taken first (``G0[t1][sl]``) and 2-D gathers go through flat
+        # indices kept up to date, which is markedly faster in NumPy than ``G0[t1, sl]``.
         n_s = self.n_s
         c1, a, r1 = self.cell[t1], self.slot[t1], self.room[t1]
-        sl, rm, ar = self.slot, self.room, self.ar
-        G0, G1, K, rc = self.G0, self.G1, self.K, self.room_cost
-        pu, pt = self.pair_voter[t1], self.pair_topic[t1]
-        e1 = self.E1
+        sl = self.slot
+        G0, G1, rc = self.G0, self.G1, self.room_cost
+        pt = self.pair_topic[t1]
+        e1 = self.E1.ravel()
+        base = self.pair_base[t1]
         # Common voters of t1 and each t2 whose only voted session in a, or in t2's slot,
         # is t1 or t2 (the correction term of the module docstring).
-        common = np.bincount(pt, weights=e1[pu, a] + e1[pu, sl[pt]], minlength=self.n_items)
+        common = np.bincount(pt, weights=e1[base + a] + e1[base + sl[pt]], minlength=self.n_items)
         same = sl == a
-        delta = G0[t1, sl] + G0[:, a] - G1[ar, sl] + common
+        delta = G0[t1][sl]
+        delta += G0[:, a]
+        delta -= G1.ravel()[self.flat_slot]
+        delta += common
         delta -= G1[t1, a]
         delta[same] = 0.0
-        delta -= rc[t1, rm] - rc[t1, r1]
-        delta -= rc[:, r1] - rc[ar, rm]
+        delta += rc[t1, r1]
+        delta -= rc[t1][self.room]
+        delta -= rc[:, r1]
+        delta += self.own_cost
         if self.move_cost is not None:
             mc = self.move_cost
-            delta -= mc[t1, self.cell] - mc[t1, c1] + mc[:, c1] - mc[ar, self.cell]
+            delta -= mc[t1][self.cell] - mc[t1, c1] + mc[:, c1] - self.own_move_cost
         sh = self.shared[t1]
-        ok = self.movable & self.allowed[t1, sl]
-        ok &= self.allowed[:, a]
+        ok = self.allowed[t1][sl]
+        ok &= self.allowed_by_slot[a]
+        ok &= self.movable
         if a < n_s:
-            ok &= same | (K[:, a] == sh)
-        ok &= same | (sl == n_s) | (K[t1, sl] == sh)
-        if a == n_s:
-            ok &= ~same  # two left-out items: swapping them changes nothing
-        else:
-            # One pooled blank stands for "leave the grid"; the others would repeat it.
-            pooled = np.flatnonzero(self.blank & (sl == n_s))
-            ok[pooled[1:]] = False
+            ok &= same | (self.K[:, a] == sh)
+        ok &= same | (sl == n_s) | (self.K[t1][sl] == sh)
+        # One pooled blank stands for "leave the grid"; the others would repeat it.
+        ok &= self.unpooled
+        if a < n_s:
+            ok[min(self.pool)] = self.allowed[t1, n_s]
         ok[t1] = False
         delta[~ok] = -np.inf
         return delta
@@ -226,6 +242,19 @@ class Grid:
         self.cell[t1], self.cell[t2] = c2, c1
         self.slot[t1], self.slot[t2] = b, a
         self.room[t1], self.room[t2] = self.room[t2], self.room[t1]
+        n_s1 = self.n_s + 1
+        for t in (t1, t2):
+            self.flat_slot[t] = t * n_s1 + self.slot[t]
+            self.own_cost[t] = self.room_cost[t, self.room[t]]
+            if self.own_move_cost is not None:
+                self.own_move_cost[t] = self.move_cost[t, self.cell[t]]
+            if self.blank[t]:
+                pooled = self.slot[t] == self.n_s
+                self.unpooled[t] = not pooled
+                if pooled:
+                    self.pool.add(t)
+                else:
+                    self.pool.discard(t)
         if a != b:
             self._shift(t1, a, b)
             self._shift(t2, b, a)
@@ -239,7 +268,7 @@ class Grid:
             if other < self.n_t:
                 raise ValueError(f"cell {c} is not free")
         else:
-            other = int(np.flatnonzero(self.blank & (self.slot == self.n_s))[0])
+            other = min(self.pool)
         self.swap(t, other)
 
     def step(self, t1: int, temperature: float, rng: np.random.Generator | None) -> float:

@@ -38,7 +38,7 @@ def test_schedule_writes_the_grid_and_prints_its_objective(tmp_path: Path, publi
 
 def test_pins_and_previous_options(tmp_path: Path) -> None:
     first = tmp_path / "first.json"
-    assert _run("schedule", DATA / "small.json", "--out", first).returncode == 0
+    assert _run("schedule", DATA / "small.json", "--out", first, "--effort", "0.2").returncode == 0
     pins = tmp_path / "pins.json"
     pins.write_text(json.dumps([{"topic": "T001", "room": "R04", "slot": "S3"}]))
     second = tmp_path / "second.json"
@@ -53,6 +53,8 @@ def test_pins_and_previous_options(tmp_path: Path) -> None:
         first,
         "--move-penalty",
         "3",
+        "--effort",
+        "0.2",
     )
     assert done.returncode == 0, done.stderr
     grid = json.loads(second.read_text())

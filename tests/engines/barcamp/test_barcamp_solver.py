@@ -72,11 +72,11 @@ def test_incremental_scores_match_a_recount(make_instance: MakeInstance) -> None
 
 def test_pins_are_respected(published: Published) -> None:
     instance = published("medium")
-    free = solve(instance, effort=0.3, time_limit=30)
+    free = solve(instance, effort=0.2, time_limit=30)
     cells = _cells(instance, free.schedule)
     # Pin the most voted topic into the smallest room, and another into a slot only.
     pins = (Pin("T003", "S8", "R06"), Pin("T010", "S1"), Pin("T020", "S1", "R01"))
-    pinned = solve(instance, pins=pins, effort=0.3, time_limit=30)
+    pinned = solve(instance, pins=pins, effort=0.2, time_limit=30)
     got = _cells(instance, pinned.schedule)
     assert got["T003"] == ("R06", "S8")
     assert got["T010"][1] == "S1"

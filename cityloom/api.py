@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from cityloom.meetings.api import router as meetings_router
+from cityloom.mentoring.api import router as mentoring_router
 from cityloom.network.api import router as network_router
 from cityloom.observatory.api import router as observatory_router
 from cityloom.practices.api import router as practices_router
@@ -19,3 +20,4 @@ api.add_router("", practices_router)
 api.add_router("", observatory_router)
 api.add_router("/study", study_router)
 api.add_router("", meetings_router)
+api.add_router("/mentoring", mentoring_router)

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "cityloom.observatory",
     "cityloom.study",
     "cityloom.meetings",
+    "cityloom.mentoring",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("study/", include("cityloom.study.urls")),
     path("practices/", include("cityloom.practices.urls")),
     path("meetings/", include("cityloom.meetings.urls")),
+    path("mentoring/", include("cityloom.mentoring.urls")),
     path("observatory/", include("cityloom.observatory.urls")),
     path("", include("cityloom.network.urls")),
 )

@@ -1,10 +1,19 @@
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from tests.factories import CityFactory
 
 from .factories import PARIS, MeetingFactory, RoomFactory, SlotFactory, participant
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """A request in /es/ leaves Spanish active in the thread; messages are asserted in English."""
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

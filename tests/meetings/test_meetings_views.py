@@ -284,3 +284,74 @@ def test_report_renders_in_spanish_and_as_pdf(client, meeting, published, people
     pdf = client.get(_url("report-pdf", meeting, lang="es"))
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
+
+
+def _meeting_form(commission, **overrides):
+    data = {
+        "commission": commission.pk,
+        "title": "Smart governance",
+        "axis": "governance",
+        "starts_on": "2014-06-12",
+        "ends_on": "2014-06-12",
+        "time_zone": "Europe/Madrid",
+        "languages": ["en", "es"],
+        "registration_opens_at": "2014-01-15T09:00",
+        "registration_closes_at": "2014-05-30T18:00",
+        "capacity": "45",
+        "rooms": "Auditorio; 30; Spanish ↔ English\nSala Arriaga; 15",
+        "slots": "2014-06-12 10:00-11:00\n2014-06-12 11:30\u201312:30",
+    }
+    return {**data, **overrides}
+
+
+def test_secretariat_creates_a_meeting_from_the_page(client, commission, secretariat):
+    client.force_login(secretariat)
+    assert client.get("/en/meetings/new/").status_code == 200
+    response = client.post("/en/meetings/new/", _meeting_form(commission))
+    meeting = Meeting.objects.get()
+    assert response.url == meeting.get_absolute_url()
+    assert list(meeting.rooms.values_list("name", "capacity")) == [
+        ("Auditorio", 30),
+        ("Sala Arriaga", 15),
+    ]
+    first = meeting.slots.first()
+    assert first.starts_at.isoformat() == "2014-06-12T08:00:00+00:00"  # 10:00 in Madrid
+    assert meeting.registration_opens_at.isoformat() == "2014-01-15T08:00:00+00:00"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("rooms", "Auditorio, thirty", "Line 1: write the room"),
+        ("slots", "tomorrow morning", "Line 1: write a date"),
+        ("slots", "2014-06-12 11:00-10:00", "ends before it starts"),
+        ("time_zone", "Mars/Olympus", "Unknown time zone"),
+    ],
+)
+def test_bad_meeting_form_input_is_explained_and_nothing_is_written(
+    client, commission, secretariat, field, value, message
+):
+    client.force_login(secretariat)
+    response = client.post("/en/meetings/new/", _meeting_form(commission, **{field: value}))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Meeting.objects.exists()
+
+
+def test_members_cannot_create_meetings(client, meeting, people):
+    client.force_login(people["Bilbao"])
+    assert client.get("/en/meetings/new/").status_code == 403
+
+
+def test_admin_lists_only_the_secretariats_meetings(client, meeting, secretariat):
+    other = MeetingFactory(title="Another commission's meeting")
+    secretariat.is_staff = True
+    secretariat.save()
+    from django.contrib.auth.models import Permission
+
+    secretariat.user_permissions.add(*Permission.objects.filter(content_type__app_label="meetings"))
+    client.force_login(secretariat)
+    body = client.get("/en/admin/meetings/meeting/").content.decode()
+    assert meeting.title in body
+    assert other.title not in body
+    assert client.get(f"/en/admin/meetings/meeting/{meeting.pk}/change/").status_code == 200

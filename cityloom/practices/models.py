@@ -111,18 +111,11 @@ class Practice(TimeStampedModel):
         City, verbose_name=_("city"), on_delete=models.PROTECT, related_name="practices"
     )
     title = models.CharField(_("title"), max_length=200)
-    summary = models.TextField(_("summary"), max_length=1500)
     axis = models.CharField(_("axis"), max_length=12, choices=Axis)
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="practices")
-    problem = models.TextField(_("problem"), max_length=8000)
-    solution = models.TextField(_("solution"), max_length=8000)
-    results = models.TextField(_("results"), max_length=8000, blank=True)
-    # [{"label": "Companies trained", "value": 240, "unit": ""}]: figures stay numbers, not prose.
-    figures = models.JSONField(_("figures"), default=list, blank=True)
     cost_range = models.CharField(
         _("cost"), max_length=12, choices=CostRange, default=CostRange.UNKNOWN
     )
-    partners = models.TextField(_("partners"), max_length=2000, blank=True)
     started_on = models.DateField(_("started on"), null=True, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     contact = models.ForeignKey(
@@ -136,7 +129,6 @@ class Practice(TimeStampedModel):
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
     # The Study app does not exist yet: indicator codes are kept as written, with a note.
     indicator_codes = models.CharField(_("Study indicators moved"), max_length=300, blank=True)
-    indicator_note = models.TextField(_("about the indicators"), max_length=2000, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, db_index=True)
     published_by = models.ForeignKey(
@@ -162,6 +154,15 @@ class Practice(TimeStampedModel):
     city_size = models.CharField(_("city size"), max_length=12, choices=CitySize, editable=False)
     # PostgreSQL only: maintained by the search module, GIN-indexed in a migration.
     search_vector = SearchVectorField(null=True, editable=False)
+    # The long texts come last: SQLite reads the columns before them without overflow pages.
+    summary = models.TextField(_("summary"), max_length=1500)
+    problem = models.TextField(_("problem"), max_length=8000)
+    solution = models.TextField(_("solution"), max_length=8000)
+    results = models.TextField(_("results"), max_length=8000, blank=True)
+    # [{"label": "Companies trained", "value": 240, "unit": ""}]: figures stay numbers, not prose.
+    figures = models.JSONField(_("figures"), default=list, blank=True)
+    partners = models.TextField(_("partners"), max_length=2000, blank=True)
+    indicator_note = models.TextField(_("about the indicators"), max_length=2000, blank=True)
 
     objects = PracticeQuerySet.as_manager()
 
@@ -171,7 +172,21 @@ class Practice(TimeStampedModel):
         ordering = ["-published_at", "-id"]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="practice_status_date"),
-            models.Index(fields=["status", "axis"], name="practice_status_axis"),
+            # Covers the facet counts: they never read the table itself.
+            models.Index(
+                fields=[
+                    "status",
+                    "axis",
+                    "language",
+                    "is_labelled",
+                    "country_code",
+                    "region",
+                    "city_size",
+                ],
+                name="practice_facets",
+            ),
+            # The facet cache's version: the latest change is one index lookup away.
+            models.Index(fields=["updated_at"], name="practice_updated"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -11,12 +11,14 @@ configuration, so a French query finds a Spanish cognate on both engines.
 `search` filters, counts the facets in one round trip, and orders.
 """
 
-from dataclasses import dataclass, field
+import hashlib
+from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import CharField, F, Func, Q, QuerySet, Value
+from django.db.models import CharField, F, Func, Max, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.lookups import Lookup
 from django.utils.translation import gettext as _
@@ -365,13 +367,38 @@ def _facets(counts: dict[str, dict[str, int]]) -> list[Facet]:
     ]
 
 
+FACET_CACHE_SECONDS = 300
+
+
+def _data_version() -> str:
+    """Changes whenever a practice is added or saved (publishing, labelling and editing save)."""
+    latest = Practice.objects.aggregate(at=Max("updated_at"), id=Max("id"))
+    return f"{latest['at'].timestamp() if latest['at'] else 0}:{latest['id'] or 0}"
+
+
+def cached_facet_counts(rows: QuerySet, params: SearchParams):
+    """Facet counts are the costly part of a search: kept until the next change of a practice.
+
+    The page of results itself is always read fresh. A deleted practice (rare: unpublishing is
+    the normal way) may linger in the counts for FACET_CACHE_SECONDS.
+    """
+    key_params = {**asdict(params), "sort": ""}
+    raw = f"{_data_version()}|{sorted(key_params.items())}"
+    key = "practices:facets:" + hashlib.sha256(raw.encode()).hexdigest()
+    if (hit := cache.get(key)) is not None:
+        return hit
+    value = facet_counts(rows)
+    cache.set(key, value, FACET_CACHE_SECONDS)
+    return value
+
+
 def search(params: SearchParams, *, with_facets: bool = True) -> SearchResult:
     rows = filtered(params)
     if rows is None:
         return SearchResult(Practice.objects.none(), 0, [])
     facets: list[Facet] = []
     if with_facets:
-        total, counts = facet_counts(rows)
+        total, counts = cached_facet_counts(rows, params)
         facets = _facets(counts)
     else:
         total = rows.count()

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
 from .models import Edition
-from .queries import Structure
+from .queries import Structure, ranking
 
 router = Router(tags=["study"])
 
@@ -25,7 +25,6 @@ class EditionOut(Schema):
 class RankInterval(Schema):
     p05: float | None
     p95: float | None
-    median: float | None
 
 
 class CityResultOut(Schema):
@@ -78,15 +77,13 @@ def list_editions(request):
 @router.get("/editions/{edition_id}/results", response=ResultsOut)
 def edition_results(request, edition_id: int):
     """Per city: overall and per-axis scores, rank, and the rank interval (5th to 95th percentile)."""
-    edition = get_object_or_404(_published(), pk=edition_id)
+    edition = get_object_or_404(
+        _published().defer("published_computation__snapshot"), pk=edition_id
+    )
     computation = edition.published_computation
     structure = Structure.of(computation)
     top = [g["code"] for g in structure.top]
-    rows = (
-        computation.results.select_related("city")
-        .defer("indicators", "comparable")
-        .order_by("rank", "city__name")
-    )
+    rows = ranking(computation)
     return {
         "edition": _edition_out(edition),
         "axes": {g["code"]: g["name"] for g in structure.top},
@@ -98,9 +95,9 @@ def edition_results(request, edition_id: int):
                 "region": r.city.region,
                 "score": r.score,
                 "rank": r.rank,
-                "rank_interval": {"p05": r.rank_low, "p95": r.rank_high, "median": r.rank_median},
-                "axes": {c: r.groups.get(c) for c in top},
-                "axis_ranks": {c: r.group_ranks.get(c) for c in top},
+                "rank_interval": {"p05": r.rank_low, "p95": r.rank_high},
+                "axes": {c: (r.axes.get(c) or [None, None])[0] for c in top},
+                "axis_ranks": {c: (r.axes.get(c) or [None, None])[1] for c in top},
                 "coverage": r.coverage,
             }
             for r in rows

@@ -167,11 +167,10 @@ def strips(
             f'<text x="{left - 8}" y="{y + 5}" font-size="12" fill="{INK}" text-anchor="end">{escape(name[:26])}</text>'
         )
         body.append(f'<line x1="{left}" y1="{y}" x2="{left + plot_w}" y2="{y}" stroke="{LINE}"/>')
-        ticks = "".join(
-            f'<line x1="{left + plot_w * _scale(v, low, high):.1f}" y1="{y - 7}" '
-            f'x2="{left + plot_w * _scale(v, low, high):.1f}" y2="{y + 7}" stroke="{MUTED}" stroke-opacity="0.5"/>'
-            for v in values
-        )
+        # Cities closer than a tenth of a pixel share one tick: same picture, lighter page.
+        xs = sorted({round(left + plot_w * _scale(v, low, high), 1) for v in values})
+        ticks = f'<path d="{"".join(f"M{x} {y - 7}V{y + 7}" for x in xs)}" stroke="{MUTED}" stroke-opacity="0.5"/>'
+
         body.append(ticks)
         if mine is not None:
             body.append(

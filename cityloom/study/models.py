@@ -436,6 +436,8 @@ class CityResult(models.Model):
     groups = models.JSONField(_("group scores"), default=dict)
     group_ranks = models.JSONField(_("group ranks"), default=dict)
     indicators = models.JSONField(_("indicator scores"), default=dict)
+    # The top level only ({code: [score, rank]}): what ranking pages read, small to decode.
+    axes = models.JSONField(_("axis scores and ranks"), default=dict)
     # Scores on the base edition's scale ({"": overall, code: group score}), for progress.
     comparable = models.JSONField(_("comparable scores"), default=dict, blank=True)
 

@@ -62,7 +62,7 @@ def results_computation(edition: Edition, *, preview: bool = False) -> Computati
     if edition.published_computation_id and not preview:
         return edition.published_computation
     if preview:
-        return edition.computations.filter(status=Computation.Status.DONE).first()
+        return edition.computations.filter(status=Computation.Status.DONE).defer("snapshot").first()
     return None
 
 
@@ -88,19 +88,71 @@ class Structure:
         return s
 
 
+@dataclass
+class RankedCity:
+    geonames_id: int
+    name: str
+    country_code: str
+    country_name: str
+    region: str
+    population: int
+
+    @property
+    def country(self) -> str:
+        from cityloom.core.i18n import country_name
+
+        return country_name(self.country_code, self.country_name)
+
+    def get_region_display(self) -> str:
+        return str(dict(Region.choices).get(self.region, self.region))
+
+
+@dataclass
+class RankedRow:
+    """One line of a ranking: read as plain values, without model instances (1,000 cities)."""
+
+    city: RankedCity
+    score: float | None
+    rank: int | None
+    rank_low: float | None
+    rank_high: float | None
+    coverage: float
+    axes: dict
+
+    @property
+    def groups(self) -> dict:
+        return {code: pair[0] for code, pair in self.axes.items()}
+
+    @property
+    def group_ranks(self) -> dict:
+        return {code: pair[1] for code, pair in self.axes.items()}
+
+
+RANKING_FIELDS = (
+    "city__geonames_id",
+    "city__name",
+    "city__country_code",
+    "city__country_name",
+    "city__region",
+    "city__population",
+    "score",
+    "rank",
+    "rank_low",
+    "rank_high",
+    "coverage",
+    "axes",
+)
+
+
 def ranking(
     computation: Computation,
     *,
     region: str = "",
     size: str = "",
     sort: str = "",
-) -> list[CityResult]:
-    """The cities' results, filtered by region and size, sorted by the overall or one group's rank."""
-    rows = (
-        computation.results.select_related("city")
-        .defer("indicators", "comparable", "city__search_names", "city__description")
-        .order_by("rank", "city__name")
-    )
+) -> list[RankedRow]:
+    """The cities' results, filtered by region and size, sorted by the overall or one axis' rank."""
+    rows = computation.results.order_by("rank", "city__name")
     if region:
         rows = rows.filter(city__region=region)
     if size:
@@ -108,20 +160,28 @@ def ranking(
         rows = rows.filter(city__population__gte=low)
         if high is not None:
             rows = rows.filter(city__population__lt=high)
-    out = list(rows)
+    out = [
+        RankedRow(RankedCity(*values[:6]), *values[6:])
+        for values in rows.values_list(*RANKING_FIELDS).iterator(chunk_size=2000)
+    ]
+    big = 10**9
     if sort and sort != "overall":
-        big = 10**9
-        out.sort(key=lambda r: (r.group_ranks.get(sort) or big, r.city.name))
+        out.sort(key=lambda r: ((r.axes.get(sort) or [None, None])[1] or big, r.city.name))
     else:
-        out.sort(key=lambda r: (r.rank or 10**9, r.city.name))
+        out.sort(key=lambda r: (r.rank or big, r.city.name))
     return out
 
 
-def score_range(rows: list[CityResult], codes: list[str]) -> tuple[float, float]:
+def axis_scores(rows, code: str) -> list[float]:
+    """Every available score of one top-level axis (rows carry `axes`: {code: [score, rank]})."""
+    return [pair[0] for r in rows if (pair := r.axes.get(code)) and pair[0] is not None]
+
+
+def score_range(rows, codes: list[str]) -> tuple[float, float]:
     """Low and high of every score shown, so charts of one edition share a scale."""
     values = [r.score for r in rows if r.score is not None]
-    for r in rows:
-        values += [r.groups.get(c) for c in codes if r.groups.get(c) is not None]
+    for code in codes:
+        values += axis_scores(rows, code)
     if not values:
         return 0.0, 100.0
     return min(0.0, min(values)), max(100.0, max(values))

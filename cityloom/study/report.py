@@ -62,7 +62,7 @@ def report_context(edition: Edition) -> dict[str, Any]:
     computation = edition.published_computation
     structure = queries.Structure.of(computation)
     rows = queries.ranking(computation)
-    full = {r.pk: r for r in computation.results.select_related("city")}
+    full = {r.city.geonames_id: r for r in computation.results.select_related("city")}
     top = structure.top
     low, high = queries.score_range(rows, [g["code"] for g in top])
     axis_labels = [queries.label(g) for g in top]
@@ -95,7 +95,7 @@ def report_context(edition: Edition) -> dict[str, Any]:
                     high=high,
                 ),
                 "values": list(zip(axis_labels, values, strict=True)),
-                "change": queries.progress(full[r.pk]),
+                "change": queries.progress(full[r.city.geonames_id]),
             }
         )
     regions = Counter(r.city.region for r in rows)
@@ -117,7 +117,7 @@ def report_context(edition: Edition) -> dict[str, Any]:
         "profiles": profiles,
         "base_year": next(
             (
-                p["change"] and full[p["result"].pk].comparable.get("base_year")
+                p["change"] and full[p["result"].city.geonames_id].comparable.get("base_year")
                 for p in profiles
                 if p["change"]
             ),

@@ -1,8 +1,10 @@
 from pathlib import Path
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -33,8 +35,12 @@ PRINT_CSS = Path(__file__).parent / "static" / "study" / "report-print.css"
 
 
 def _edition(pk) -> Edition:
+    # The snapshot (every input value) is only read to compute and to export, never by a page.
     return get_object_or_404(
-        Edition.objects.select_related("framework", "commission", "published_computation"), pk=pk
+        Edition.objects.select_related("framework", "commission", "published_computation").defer(
+            "published_computation__snapshot"
+        ),
+        pk=pk,
     )
 
 
@@ -88,7 +94,7 @@ def edition_detail(request, pk):
         form = RankingFilterForm(request.GET or None, auto_id="f-%s")
         filters = form.cleaned_data if form.is_valid() else {}
         sort = filters.get("sort") or "overall"
-        if sort != "overall" and sort not in structure.groups:
+        if sort != "overall" and sort not in {g["code"] for g in structure.top}:
             sort = "overall"
         rows = queries.ranking(
             results["computation"],
@@ -102,7 +108,7 @@ def edition_detail(request, pk):
             [
                 (
                     queries.label(g),
-                    [r.groups[g["code"]] for r in rows if r.groups.get(g["code"]) is not None],
+                    queries.axis_scores(rows, g["code"]),
                     None,
                 )
                 for g in structure.top
@@ -111,9 +117,14 @@ def edition_detail(request, pk):
             low=low,
             high=high,
         )
+        page = Paginator(rows, 50).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
         context.update(
             form=form,
             rows=rows,
+            page=page,
+            query=query.urlencode(),
             sort=sort,
             sort_label=queries.label(structure.groups[sort]) if sort != "overall" else "",
             top=[(g["code"], queries.label(g)) for g in structure.top],
@@ -142,12 +153,15 @@ def city_result(request, pk, geonames_id):
     computation = results["computation"]
     result = get_object_or_404(computation.results.select_related("city"), city=city)
     structure = results["structure"]
-    all_rows = list(computation.results.only("groups", "score", "city_id"))
+    all_rows = [
+        SimpleNamespace(score=score, axes=axes)
+        for score, axes in computation.results.values_list("score", "axes")
+    ]
     top = structure.top
     low, high = queries.score_range(all_rows, [g["code"] for g in top])
     means = []
     for g in top:
-        values = [r.groups.get(g["code"]) for r in all_rows if r.groups.get(g["code"]) is not None]
+        values = queries.axis_scores(all_rows, g["code"])
         means.append(sum(values) / len(values) if values else None)
     axis_labels = [queries.label(g) for g in top]
     radar = charts.radar(
@@ -185,7 +199,7 @@ def city_result(request, pk, geonames_id):
         [
             (
                 queries.label(g),
-                [r.groups[g["code"]] for r in all_rows if r.groups.get(g["code"]) is not None],
+                queries.axis_scores(all_rows, g["code"]),
                 result.groups.get(g["code"]),
             )
             for g in top

@@ -100,7 +100,7 @@ def test_api_editions_and_results(client, published):
     results = client.get(f"/api/v1/study/editions/{published.pk}/results").json()
     first = results["cities"][0]
     assert (first["city"], first["rank"]) == ("City C", 1)
-    assert set(first["rank_interval"]) == {"p05", "p95", "median"}
+    assert set(first["rank_interval"]) == {"p05", "p95"}
     assert set(first["axes"]) == {"ECO", "GOV"}
 
 

@@ -452,6 +452,7 @@ def store_results(computation_id: int, snapshot: dict, computed: Computed) -> No
             "geonames_id", "pk"
         )
     )
+    top = [g["code"] for g in computed.structure.get("groups", []) if g["parent"] is None]
     rows = []
     for unit, item in computed.units.items():
         low, high, median = item["interval"] or (None, None, None)
@@ -468,6 +469,7 @@ def store_results(computation_id: int, snapshot: dict, computed: Computed) -> No
                 core_coverage=item["core_coverage"],
                 groups=item["groups"],
                 group_ranks=item["group_ranks"],
+                axes={c: [item["groups"].get(c), item["group_ranks"].get(c)] for c in top},
                 indicators=item["indicators"],
                 comparable=item["comparable"],
             )

@@ -340,18 +340,17 @@ def anneal(
     ratio = t_end / t0
     total = max(1, schedule.iterations)
     it = 0
+    clock = 0.0  # share of the allowed seconds spent, read every 16 steps
     timed_out = False
     while it < total:
         order = rng.permutation(movable)
         for t in order:
-            progress = it / total
             if it % 16 == 0:
-                elapsed = (time.perf_counter() - start) / schedule.seconds
-                if elapsed >= 1.0:
+                clock = (time.perf_counter() - start) / schedule.seconds
+                if clock >= 1.0:
                     timed_out = True
                     break
-                progress = max(progress, elapsed)
-            temperature = t0 * ratio**progress
+            temperature = t0 * ratio ** max(it / total, clock)
             current += grid.step(int(t), temperature, rng)
             it += 1
             if current > best + 1e-9:

@@ -152,3 +152,18 @@ def test_facets_combine_with_text(catalogue):
     result = search.search(SearchParams(q="data"))
     assert result.total == 1
     assert {f.name: [v for v, _l, _n in f.values] for f in result.facets}["axis"] == ["mobility"]
+
+
+def test_facet_counts_follow_a_publication(member_bordeaux, focal_bordeaux):
+    from cityloom.practices import services
+
+    assert search.search(SearchParams()).total == 0
+    practice = services.draft_practice(
+        member_bordeaux.city, by=member_bordeaux, title="Tram", summary="s", axis="mobility",
+        problem="p", solution="s", language="fr",
+    )  # fmt: skip
+    assert search.search(SearchParams()).total == 0
+    services.publish_practice(practice, by=focal_bordeaux)
+    result = search.search(SearchParams())
+    assert result.total == 1
+    assert [v for v, _l, _n in result.facets[0].values] == ["mobility"]

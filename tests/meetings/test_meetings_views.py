@@ -355,3 +355,34 @@ def test_admin_lists_only_the_secretariats_meetings(client, meeting, secretariat
     assert meeting.title in body
     assert other.title not in body
     assert client.get(f"/en/admin/meetings/meeting/{meeting.pk}/change/").status_code == 200
+
+
+def test_notes_are_edited_versioned_and_rendered_safely(client, meeting, published, people):
+    session = published[0]
+    client.force_login(people["Pau"])
+    url = _url("notes-edit", meeting, session.pk)
+    client.post(url, {"text": "# Ideas\n\n<script>x</script>", "base_version": 0})
+    client.post(url, {"text": "# Ideas\n\n- **3D**", "base_version": 1})
+    # A colleague still editing version 1 is told, and their text is kept in the form.
+    conflict = client.post(url, {"text": "mine", "base_version": 1}).content.decode()
+    assert "Someone saved these notes while you were editing (version 2)" in conflict
+    assert "\nmine</textarea>" in conflict
+    page = client.get(_url("session-detail", meeting, session.pk)).content.decode()
+    assert "<li><strong>3D</strong></li>" in page
+    old = client.get(_url("session-detail", meeting, session.pk) + "?version=1").content.decode()
+    assert "&lt;script&gt;x&lt;/script&gt;" in old
+    assert "<script>x" not in old
+
+
+def test_visitors_cannot_edit_notes(client, meeting, published):
+    response = client.get(_url("notes-edit", meeting, published[0].pk))
+    assert response.status_code == 302  # to the login page
+
+
+def test_grid_status_tells_htmx_to_reload_when_done(client, meeting, secretariat):
+    client.force_login(secretariat)
+    Meeting.objects.filter(pk=meeting.pk).update(grid_job=Meeting.GridJob.RUNNING)
+    assert "optimising" in client.get(_url("grid-status", meeting)).content.decode()
+    Meeting.objects.filter(pk=meeting.pk).update(grid_job=Meeting.GridJob.DONE)
+    response = client.get(_url("grid-status", meeting))
+    assert (response.status_code, response["HX-Refresh"]) == (204, "true")

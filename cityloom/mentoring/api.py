@@ -1,3 +1,116 @@
-from ninja import Router
+"""Mentoring in the API: public programme facts, and a focal point's own requests."""
+
+import datetime as dt
+
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema
+from ninja.errors import HttpError
+from ninja.security import django_auth
+
+from cityloom.network.models import Commission
+
+from . import permissions, queries, services
+from .models import MentoringRequest, Mode
 
 router = Router(tags=["mentoring"])
+
+
+class CityRef(Schema):
+    geonames_id: int
+    name: str
+
+
+class ProgrammeOut(Schema):
+    id: int
+    mentor: CityRef
+    mentee: CityRef
+    axes: list[str]
+    mode: str
+    stage: str
+    status: str
+    started_on: dt.date
+
+
+class RequestOut(Schema):
+    id: int
+    city: CityRef
+    commission: str = Field(..., alias="commission.slug")
+    axes: list[str]
+    topics: str
+    need: str
+    languages: list[str] = Field(..., alias="language_list")
+    mode: str
+    starts_on: dt.date | None
+    ends_on: dt.date | None
+    status: str
+    mentor: CityRef | None
+    created_at: dt.datetime
+
+
+class RequestIn(Schema):
+    commission: str
+    axes: list[str]
+    need: str
+    topics: str = ""
+    languages: list[str] = []
+    mode: Mode = Mode.STRUCTURED
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+@router.get("/programmes", response=list[ProgrammeOut])
+def list_programmes(request, active: bool = False):
+    """Every programme's public facts: the two cities, axes, stage, status, start date."""
+    rows = queries.public_programmes() if active else queries.programmes_overview()
+    return rows.order_by("-started_on", "id")
+
+
+def _own_city(request):
+    city = request.user.city
+    if city is None or not permissions.can_request_for(request.user, city):
+        raise HttpError(403, "Only a city's focal point has requests.")
+    return city
+
+
+@router.get("/requests", response=list[RequestOut], auth=django_auth)
+def list_my_requests(request):
+    """The requests of the caller's city (focal points only)."""
+    city = _own_city(request)
+    return queries.requests_of_city(city).select_related("commission")
+
+
+@router.get("/requests/{request_id}", response=RequestOut, auth=django_auth)
+def get_my_request(request, request_id: int):
+    city = _own_city(request)
+    return get_object_or_404(
+        MentoringRequest.objects.select_related("city", "mentor", "commission"),
+        pk=request_id,
+        city=city,
+    )
+
+
+@router.post("/requests", response={201: RequestOut, 400: ErrorOut}, auth=django_auth)
+def create_request(request, payload: RequestIn):
+    """Ask for a mentor in the name of the caller's city."""
+    city = _own_city(request)
+    commission = get_object_or_404(Commission, slug=payload.commission)
+    try:
+        created = services.request_mentoring(
+            city,
+            by=request.user,
+            commission=commission,
+            axes=payload.axes,
+            need=payload.need,
+            topics=payload.topics,
+            languages=payload.languages,
+            mode=payload.mode,
+            starts_on=payload.starts_on,
+            ends_on=payload.ends_on,
+        )
+    except services.MentoringError as exc:
+        return 400, {"detail": " ".join(exc.messages)}
+    return 201, created

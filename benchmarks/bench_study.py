@@ -20,6 +20,21 @@ os.environ["ALLOWED_HOSTS"] = "testserver"
 
 import django
 
+
+def ensure_database() -> None:
+    """A fresh PostgreSQL server (scripts/with-postgres.sh) has no `cityloom` database yet."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        return
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+ensure_database()
 django.setup()
 
 import numpy as np  # noqa: E402
@@ -127,7 +142,9 @@ def main() -> None:
     elapsed = time.perf_counter() - t0
     assert computation.status == Computation.Status.DONE, computation.errors
     runs = edition.uncertainty["runs"]
-    print(f"computation task (DB read, engine + {runs} uncertainty runs, DB write): {elapsed:.2f} s")
+    print(
+        f"computation task (DB read, engine + {runs} uncertainty runs, DB write): {elapsed:.2f} s"
+    )
     Edition.objects.filter(pk=edition.pk).update(
         status=Edition.Status.PUBLISHED, published_computation=computation
     )

@@ -162,7 +162,7 @@ def ranking(
             rows = rows.filter(city__population__lt=high)
     out = [
         RankedRow(RankedCity(*values[:6]), *values[6:])
-        for values in rows.values_list(*RANKING_FIELDS).iterator(chunk_size=2000)
+        for values in rows.values_list(*RANKING_FIELDS)
     ]
     big = 10**9
     if sort and sort != "overall":

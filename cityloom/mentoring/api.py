@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
@@ -112,5 +112,5 @@ def create_request(request, payload: RequestIn):
             ends_on=payload.ends_on,
         )
     except services.MentoringError as exc:
-        return 400, {"detail": " ".join(exc.messages)}
-    return 201, created
+        return Status(400, {"detail": " ".join(exc.messages)})
+    return Status(201, created)

@@ -1,7 +1,7 @@
 """Demo data: the two programmes of the 2013 report, capacities and two open requests.
 
-Bilbao–Bordeaux is advanced (three milestones done, monitoring reports filed);
-Bilbao–Johannesburg has just started. Dates follow today, so reminders and the dashboard's
+Bilbao-Bordeaux is advanced (three milestones done, monitoring reports filed);
+Bilbao-Johannesburg has just started. Dates follow today, so reminders and the dashboard's
 next milestones stay meaningful whenever the demo is loaded.
 """
 

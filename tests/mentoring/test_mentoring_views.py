@@ -111,7 +111,7 @@ def test_request_page_in_french_without_study(client, commission, cities, focal)
     request = RequestFactory(commission=commission, city=cities["Johannesburg"])
     client.force_login(focal["Johannesburg"])
     html = client.get(f"/fr/mentoring/requests/{request.pk}/").content.decode()
-    assert "Aucune édition de l’Étude n’est encore publiée" in html
+    assert "Aucune édition de l'Étude n'est encore publiée" in html
 
 
 def test_third_city_cannot_see_request(client, commission, cities, focal):

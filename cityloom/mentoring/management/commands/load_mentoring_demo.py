@@ -5,7 +5,7 @@ from cityloom.network.models import Commission
 
 
 class Command(BaseCommand):
-    help = "Load the demo mentoring (Bilbao–Bordeaux, Bilbao–Johannesburg); idempotent."
+    help = "Load the demo mentoring (Bilbao-Bordeaux, Bilbao-Johannesburg); idempotent."
 
     def handle(self, *args, **options):
         if not Commission.objects.filter(slug="digital-cities").exists():

@@ -172,7 +172,7 @@ class Practice(TimeStampedModel):
         ordering = ["-published_at", "-id"]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="practice_status_date"),
-            # Covers the facet counts: they never read the table itself.
+            # Covers facet counts, filters and date order: searches never read the wide table.
             models.Index(
                 fields=[
                     "status",
@@ -182,6 +182,7 @@ class Practice(TimeStampedModel):
                     "country_code",
                     "region",
                     "city_size",
+                    "published_at",
                 ],
                 name="practice_facets",
             ),
@@ -238,10 +239,6 @@ class PracticeSdg(models.Model):
         return self.get_goal_display()
 
 
-class FTS5Field(models.TextField):
-    """A column of an FTS5 table: `__fts5` is its MATCH lookup (see search.py)."""
-
-
 class SearchEntry(models.Model):
     """The SQLite FTS5 table (created in a migration): one row per practice, stemmed text."""
 
@@ -253,8 +250,8 @@ class SearchEntry(models.Model):
         on_delete=models.DO_NOTHING,
         related_name="search_entry",
     )
-    title = FTS5Field()
-    body = FTS5Field()
+    title = models.TextField()
+    body = models.TextField()
 
     class Meta:
         managed = False

@@ -18,9 +18,8 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import CharField, F, Func, Max, Q, QuerySet, Value
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
-from django.db.models.lookups import Lookup
 from django.utils.translation import gettext as _
 
 from cityloom.core.i18n import country_name
@@ -28,21 +27,10 @@ from cityloom.core.text import fold
 from cityloom.network.models import Region
 
 from .axes import Axis
-from .models import CitySize, FTS5Field, Practice, PracticeSdg, Sdg, SearchEntry
+from .models import CitySize, Practice, PracticeSdg, Sdg, SearchEntry
 from .stemming import query_stems, stems
 
 PG_CONFIGS = {"en": "cityloom_en", "fr": "cityloom_fr", "es": "cityloom_es"}
-
-
-@FTS5Field.register_lookup
-class FullTextMatch(Lookup):
-    """`search_entry__body__fts5=...`: the FTS5 MATCH operator on the whole row."""
-
-    lookup_name = "fts5"
-
-    def as_sql(self, compiler, connection):
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{compiler.quote_name_unless_alias(self.lhs.alias)} MATCH {rhs}", rhs_params
 
 
 @dataclass(frozen=True)
@@ -131,26 +119,32 @@ class SqliteBackend:
                 values,
             )
 
+    def _matching(self, expression: str) -> RawSQL:
+        return RawSQL(
+            "SELECT rowid FROM practices_practice_fts WHERE practices_practice_fts MATCH %s",
+            [expression],
+        )
+
     def match(self, practices: QuerySet, q: str) -> QuerySet | None:
         terms = query_stems(q)
         if not terms:
             return None
         # Stems are [0-9a-z]+ only: quoting each one leaves no FTS5 syntax to inject.
         expression = " ".join(f'"{t}"' for t in terms)
-        # Unary + keeps SQLite from using the status index, so the FTS table drives the join;
-        # otherwise it probes the FTS table once per practice (100 times slower at 100,000).
-        unindexed_status = Func(F("status"), template="+%(expressions)s", output_field=CharField())
-        return (
-            practices.alias(unindexed_status=unindexed_status)
-            .filter(unindexed_status=Practice.Status.PUBLISHED)
-            .filter(search_entry__body__fts5=expression)
-        )
+        # `id IN (FTS subquery)`: SQLite reads the matches once, then answers filters, facets
+        # and date order from the covering index `practice_facets`, never the wide table.
+        return practices.published().filter(id__in=self._matching(expression))
 
     def rank(self, practices: QuerySet, q: str) -> QuerySet:
-        # bm25 is lower for better matches; the title weighs four times the body.
-        return practices.annotate(
-            rank=RawSQL("bm25(practices_practice_fts, 4.0, 1.0)", [])
-        ).order_by("rank", "-published_at", "-id")
+        # Two tiers, newest first in each: all words in the title, then elsewhere. (bm25 would
+        # read every match's row sizes: 100,000 practices make that the slowest part.)
+        expression = "title : (" + " ".join(f'"{t}"' for t in query_stems(q)) + ")"
+        in_title = Case(
+            When(id__in=self._matching(expression), then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        return practices.annotate(rank=in_title).order_by("-rank", "-published_at", "-id")
 
 
 class PostgresBackend:
@@ -372,8 +366,14 @@ FACET_CACHE_SECONDS = 300
 
 def _data_version() -> str:
     """Changes whenever a practice is added or saved (publishing, labelling and editing save)."""
-    latest = Practice.objects.aggregate(at=Max("updated_at"), id=Max("id"))
-    return f"{latest['at'].timestamp() if latest['at'] else 0}:{latest['id'] or 0}"
+    # Two scalar subqueries: SQLite answers a lone MAX() from its index, not MAX(a), MAX(b).
+    table = Practice._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT MAX(updated_at) FROM {table}), (SELECT MAX(id) FROM {table})"
+        )
+        at, last_id = cursor.fetchone()
+    return f"{at}:{last_id}"
 
 
 def cached_facet_counts(rows: QuerySet, params: SearchParams):

@@ -76,8 +76,8 @@ class Migration(migrations.Migration):
             name='SearchEntry',
             fields=[
                 ('practice', models.OneToOneField(db_column='rowid', db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, primary_key=True, related_name='search_entry', serialize=False, to='practices.practice')),
-                ('title', cityloom.practices.models.FTS5Field()),
-                ('body', cityloom.practices.models.FTS5Field()),
+                ('title', models.TextField()),
+                ('body', models.TextField()),
             ],
             options={
                 'db_table': 'practices_practice_fts',
@@ -283,7 +283,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='practice',
-            index=models.Index(fields=['status', 'axis', 'language', 'is_labelled', 'country_code', 'region', 'city_size'], name='practice_facets'),
+            index=models.Index(fields=['status', 'axis', 'language', 'is_labelled', 'country_code', 'region', 'city_size', 'published_at'], name='practice_facets'),
         ),
         migrations.AddIndex(
             model_name='practice',

@@ -16,4 +16,5 @@ fi
   -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" >/dev/null
 cleanup() { "${as[@]}" "$pgbin/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$dir"; }
 trap cleanup EXIT
+"${as[@]}" "$pgbin/createdb" -h 127.0.0.1 -p "$port" -U postgres cityloom
 DATABASE_URL="postgres://postgres@127.0.0.1:$port/cityloom" "$@"

@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from tests.factories import CityFactory, MembershipFactory
 
@@ -37,3 +38,11 @@ def focal(cities):
         name: focal_point(city, email=f"focal.{name.lower()}@example.org", language="en")
         for name, city in cities.items()
     }
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # A request to /fr/ leaves French active in this thread; reverse() would then build /fr/ URLs.
+    translation.activate("en")
+    yield
+    translation.activate("en")

@@ -31,7 +31,7 @@ OPTIMUM = {"tiny": 82, "small": 250, "medium": 655}
 # effort 8 for large and 5 for xlarge, i.e. 8x and 5x the default iteration budget).
 # The LP relaxation gives only the trivial bound (every vote satisfied, minimum
 # overflow): 2088 for large, 5384 for xlarge. Update when a longer run does better.
-BEST_KNOWN = {"large": 1895, "xlarge": 5128}
+BEST_KNOWN = {"large": 1895, "xlarge": 5129}
 # Goals of the issue: share of the optimum / best known, and seconds.
 GOALS = {
     "tiny": (99.5, 2.0),

@@ -276,12 +276,12 @@ def programme_detail(request, pk):
             reports=programme.reports.select_related("by"),
             evaluations=programme.evaluations.select_related("city"),
             conversation=programme.messages.select_related("author__city"),
-            objective_form=ObjectiveForm(),
-            milestone_form=MilestoneForm(),
-            activity_form=ActivityForm(),
-            report_form=ReportForm(),
-            evaluation_form=EvaluationForm(),
-            message_form=MessageForm(),
+            objective_form=ObjectiveForm(auto_id="objective-%s"),
+            milestone_form=MilestoneForm(auto_id="milestone-%s"),
+            activity_form=ActivityForm(auto_id="activity-%s"),
+            report_form=ReportForm(auto_id="report-%s"),
+            evaluation_form=EvaluationForm(auto_id="evaluation-%s"),
+            message_form=MessageForm(auto_id="message-%s"),
         )
     return render(request, "mentoring/programme_detail.html", context)
 

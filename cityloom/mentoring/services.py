@@ -118,6 +118,11 @@ def request_mentoring(
             requested_by=by,
         )
         record("mentoring.request", request, actor=by, axes=request.axes, mode=mode)
+        _mail_secretariat(
+            commission,
+            "mentoring/email/request_created",
+            {"city": city.name, "url": _url("mentoring:request-detail", request.pk)},
+        )
     return request
 
 

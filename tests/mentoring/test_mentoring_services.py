@@ -433,3 +433,27 @@ def test_informal_exchange_has_no_milestones(commission, cities, focal, secretar
     programme = services.answer_pairing(request, by=focal["Bordeaux"], accept=True)
     assert programme.mode == Mode.INFORMAL
     assert programme.milestones.count() == 0
+
+
+def test_mail_goes_in_each_recipients_language(
+    commission, cities, focal, secretariat, smtp, django_capture_on_commit_callbacks
+):
+    secretariat.language = "es"
+    secretariat.save()
+    focal["Bilbao"].language = "fr"
+    focal["Bilbao"].save()
+    with django_capture_on_commit_callbacks(execute=True):
+        request = services.request_mentoring(
+            cities["Johannesburg"],
+            by=focal["Johannesburg"],
+            commission=commission,
+            axes=["mobility"],
+            need="Ticketing.",
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.propose_mentor(request, mentor=cities["Bilbao"], by=secretariat)
+    subjects = {m["To"]: m["Subject"] for m in smtp.messages}
+    assert subjects["secretariat@example.org"].endswith("Johannesburg pide una ciudad mentora")
+    assert subjects["focal.bilbao@example.org"].endswith(
+        "Bilbao accompagnera-t-elle Johannesburg ?"
+    )

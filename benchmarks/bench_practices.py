@@ -199,7 +199,7 @@ def main() -> None:
 
         def run(params=params):
             result = search.search(params)
-            list(result.practices.select_related("city").prefetch_related("sdgs")[:20])
+            result.practices[:20]
             return result.total
 
         total = run()

@@ -6,7 +6,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from cityloom.network.models import Region
 
-from . import queries, search
+from . import search
 from .axes import Axis
 from .models import CitySize, Compendium, Practice
 
@@ -101,8 +101,7 @@ class PracticeFilters(Schema):
 def list_practices(request, filters: PracticeFilters = Query(...)):  # noqa: B008 (ninja's idiom)
     """Published practices, with the same full-text search and filters as the library's page."""
     data = {k: v for k, v in filters.dict().items() if v not in (None, "")}
-    result = search.search(search.SearchParams(**data), with_facets=False)
-    return queries.list_related(result.practices)
+    return search.search(search.SearchParams(**data), with_facets=False).practices
 
 
 @router.get("/practices/{practice_id}", response=PracticeDetailOut)

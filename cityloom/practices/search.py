@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import BigIntegerField, Case, F, Func, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
@@ -58,9 +58,40 @@ class Facet:
     values: list[tuple[str, str, int]] = field(default_factory=list)  # (value, label, count)
 
 
+class Results:
+    """Ordered results read in two steps: the page's ids (from indexes), then those rows.
+
+    Sorting whole rows would read every match's long texts; a slice reads 20. Behaves as the
+    paginators expect: `count()`, `len()`, slicing, iteration.
+    """
+
+    def __init__(self, ordered: QuerySet, total: int):
+        self._ordered, self.total = ordered, total
+
+    def count(self) -> int:
+        return self.total
+
+    def all(self) -> "Results":
+        return self
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __iter__(self):
+        return iter(self[0 : self.total])
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        ids = list(self._ordered.values_list("id", flat=True)[index])
+        rows = Practice.objects.filter(id__in=ids).select_related("city").prefetch_related("sdgs")
+        by_id = {p.pk: p for p in rows} if ids else {}
+        return [by_id[i] for i in ids]
+
+
 @dataclass
 class SearchResult:
-    practices: QuerySet  # ordered, not yet sliced
+    practices: Results  # ordered; slice it
     total: int
     facets: list[Facet]
 
@@ -131,9 +162,15 @@ class SqliteBackend:
             return None
         # Stems are [0-9a-z]+ only: quoting each one leaves no FTS5 syntax to inject.
         expression = " ".join(f'"{t}"' for t in terms)
-        # `id IN (FTS subquery)`: SQLite reads the matches once, then answers filters, facets
-        # and date order from the covering index `practice_facets`, never the wide table.
-        return practices.published().filter(id__in=self._matching(expression))
+        # `+id IN (FTS subquery)`: the unary plus stops SQLite from fetching each match by its
+        # primary key (a read of the wide row); it scans the covering index `practice_facets`
+        # instead, which answers filters, facets and date order without the table.
+        unindexed_id = Func(F("id"), template="+%(expressions)s", output_field=BigIntegerField())
+        return (
+            practices.published()
+            .alias(unindexed_id=unindexed_id)
+            .filter(unindexed_id__in=self._matching(expression))
+        )
 
     def rank(self, practices: QuerySet, q: str) -> QuerySet:
         # Two tiers, newest first in each: all words in the title, then elsewhere. (bm25 would
@@ -395,14 +432,14 @@ def cached_facet_counts(rows: QuerySet, params: SearchParams):
 def search(params: SearchParams, *, with_facets: bool = True) -> SearchResult:
     rows = filtered(params)
     if rows is None:
-        return SearchResult(Practice.objects.none(), 0, [])
+        return SearchResult(Results(Practice.objects.none(), 0), 0, [])
     facets: list[Facet] = []
     if with_facets:
         total, counts = cached_facet_counts(rows, params)
         facets = _facets(counts)
     else:
         total = rows.count()
-    return SearchResult(ordered(rows, params), total, facets)
+    return SearchResult(Results(ordered(rows, params), total), total, facets)
 
 
 # The SQLite side needs the unmanaged model imported for the reverse relation to exist.

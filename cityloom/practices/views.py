@@ -48,22 +48,6 @@ FACET_LABELS = {
 FACET_PARAMS = {}
 
 
-class _Counted:
-    """A queryset whose total is already known: the paginator does not count it again."""
-
-    def __init__(self, queryset, total: int):
-        self.queryset, self.total = queryset, total
-
-    def count(self) -> int:
-        return self.total
-
-    def __len__(self) -> int:
-        return self.total
-
-    def __getitem__(self, index):
-        return self.queryset[index]
-
-
 def _errors(request, exc: ValidationError) -> None:
     for message in exc.messages:
         messages.error(request, message)
@@ -73,9 +57,7 @@ def practice_list(request):
     form = SearchForm(request.GET or None)
     params = form.params()
     result = search.search(params)
-    page = Paginator(
-        _Counted(queries.list_related(result.practices), result.total), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    page = Paginator(result.practices, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     selected = form.data if form.is_bound else {}

@@ -15,8 +15,8 @@ def test_list_has_no_n_plus_one(client, commission, bordeaux, django_assert_num_
     for _ in range(n):
         practice = PracticeFactory(city=bordeaux, commission=commission)
         practice.sdgs.create(goal=11)
-    # the data version, facets and total in one query, the page, its SDGs
-    with django_assert_num_queries(4):
+    # the data version, facets and total in one query, the page's ids, its rows, their SDGs
+    with django_assert_num_queries(5):
         response = client.get("/en/practices/")
     assert len(response.context["page"].object_list) == n
 
@@ -25,7 +25,7 @@ def test_list_has_no_n_plus_one(client, commission, bordeaux, django_assert_num_
 def test_search_list_has_no_n_plus_one(client, commission, bordeaux, django_assert_num_queries, n):
     for i in range(n):
         PracticeFactory(city=bordeaux, commission=commission, title=f"Mobilité {i}")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get("/fr/practices/?q=mobilites&axis=economy")
     assert response.context["page"].paginator.count == n
 

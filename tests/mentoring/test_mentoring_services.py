@@ -457,3 +457,26 @@ def test_mail_goes_in_each_recipients_language(
     assert subjects["focal.bilbao@example.org"].endswith(
         "Bilbao accompagnera-t-elle Johannesburg ?"
     )
+
+
+def test_pair_many_shows_what_changed_against_one_by_one(commission, cities, secretariat):
+    # One by one, the first request takes Bilbao and leaves the second a weak mentor; the
+    # optimum sends the first to Poitiers (nearly as good) and Bilbao to the second.
+    publish_results(
+        commission,
+        {
+            cities["Bilbao"]: {"ECO": (90.0, 1), "MOB": (95.0, 1)},
+            cities["Poitiers"]: {"ECO": (88.0, 2), "MOB": (5.0, 4)},
+            cities["Bordeaux"]: {"ECO": (5.0, 4), "MOB": (10.0, 3)},
+            cities["Johannesburg"]: {"ECO": (10.0, 3), "MOB": (12.0, 2)},
+        },
+    )
+    first = RequestFactory(commission=commission, city=cities["Johannesburg"], axes=["economy"])
+    second = RequestFactory(commission=commission, city=cities["Bordeaux"], axes=["mobility"])
+    plan = services.plan_pairings(commission)
+    assert [(r["mentor"], r["greedy"], r["changed"]) for r in plan.rows] == [
+        (cities["Poitiers"], cities["Bilbao"], True),
+        (cities["Bilbao"], cities["Poitiers"], True),
+    ]
+    assert plan.assignment.total > plan.assignment.greedy_total
+    assert [m.request_id for m in plan.assignment.changes] == [str(first.pk), str(second.pk)]

@@ -206,6 +206,9 @@ class Grid:
         if a < n_s:
             ok[min(self.pool)] = self.allowed[t1, n_s]
         ok[t1] = False
+        # A room change inside the slot that gains nothing only burns a step: with many
+        # such no-ops the heat bath would pick them over the moves that matter.
+        ok &= ~same | (delta > 1e-9)
         delta[~ok] = -np.inf
         return delta
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -252,6 +253,11 @@ class Milestone(models.Model):
     @property
     def is_done(self) -> bool:
         return self.done_on is not None
+
+    @property
+    def display_title(self) -> str:
+        """A template milestone has no title of its own: its stage names it."""
+        return self.title or capfirst(str(Stage(self.stage).label))
 
 
 class MilestoneReminder(models.Model):

@@ -632,7 +632,7 @@ def send_milestone_reminders(*, today: dt.date | None = None) -> int:
                     for person in _focal_points(city):
                         with translation.override(person.language):
                             context = {
-                                "milestone": milestone.title or str(Stage(milestone.stage).label),
+                                "milestone": milestone.display_title,
                                 "programme": str(programme),
                                 "due_on": formats.date_format(milestone.due_on, "DATE_FORMAT"),
                                 "days": str(days_left),

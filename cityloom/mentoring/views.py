@@ -154,6 +154,7 @@ def request_detail(request, pk):
         and obj.status in (MentoringRequest.Status.OPEN, MentoringRequest.Status.PROPOSED),
         "answer_form": AnswerForm(),
         "declined": list(obj.declined_by.all()),
+        "language_names": [services.language_name(code) for code in obj.language_list],
     }
     if show_suggestions:
         context["result"] = services.suggest_mentors(obj)

@@ -12,7 +12,7 @@ carry a zero column for the "unscheduled" pseudo-slot, so leaving a topic out ne
 no special case):
 
 * ``C[u, s]``: topics voted by participant ``u`` scheduled in slot ``s``, (P, S + 1);
-* ``E1 = (C == 1)`` and ``Z = (C == 0)`` as floats, (P, S + 1);
+* ``E1 = (C == 1)`` as floats, (P, S + 1);
 * ``G0[t, s]``: voters of ``t`` with nothing voted in ``s`` (the gain of adding ``t``
   to ``s``), ``G1[t, s]``: voters of ``t`` whose only voted topic in ``s`` is one
   topic (the loss of removing ``t`` from its slot), both (T, S + 1);
@@ -129,19 +129,22 @@ class Grid:
             self.move_cost[self.ar, self.cell] if self.move_cost is not None else None
         )
         self.pool = set(np.flatnonzero(self.blank & (self.slot == n_s)).tolist())
+        # The pooled blank that stands for "leave the grid" (any would do; the smallest
+        # index keeps runs reproducible). The pool is never empty while a topic is in.
+        self.exit = min(self.pool, default=-1)
         self.unpooled = ~(self.blank & (self.slot == n_s))
 
         self.C = np.zeros((n_p, n_s + 1), dtype=np.int32)
         np.add.at(self.C, (arrays.vote_participant, self.slot[arrays.vote_topic]), 1)
         self.C[:, n_s] = 0
         self.E1 = (self.C == 1).astype(np.float64)
-        self.Z = (self.C == 0).astype(np.float64)
-        self.Z[:, n_s] = 0.0
+        empty = (self.C == 0).astype(np.float64)
+        empty[:, n_s] = 0.0
         self.G0 = np.zeros((n_items, n_s + 1))
         self.G1 = np.zeros((n_items, n_s + 1))
         vt, vp = arrays.vote_topic, arrays.vote_participant
         for s in range(n_s):
-            self.G0[:, s] = np.bincount(vt, weights=self.Z[vp, s], minlength=n_items)
+            self.G0[:, s] = np.bincount(vt, weights=empty[vp, s], minlength=n_items)
             self.G1[:, s] = np.bincount(vt, weights=self.E1[vp, s], minlength=n_items)
         hosts = np.zeros((n_items, n_s + 1), dtype=np.int32)
         hosts[self.ar, self.slot] = 1
@@ -204,7 +207,7 @@ class Grid:
         # One pooled blank stands for "leave the grid"; the others would repeat it.
         ok &= self.unpooled
         if a < n_s:
-            ok[min(self.pool)] = self.allowed[t1, n_s]
+            ok[self.exit] = self.allowed[t1, n_s]
         ok[t1] = False
         # A room change inside the slot that gains nothing only burns a step: with many
         # such no-ops the heat bath would pick them over the moves that matter.
@@ -221,14 +224,15 @@ class Grid:
             if s == self.n_s:
                 continue
             if v.size:
-                col = self.C[v, s] + step
+                old = self.C[v, s]
+                col = old + step
                 self.C[v, s] = col
-                e = (col == 1).astype(np.float64)
-                z = (col == 0).astype(np.float64)
-                de = e - self.E1[v, s]
-                dz = z - self.Z[v, s]
+                e = col == 1
                 self.E1[v, s] = e
-                self.Z[v, s] = z
+                de = e.astype(np.float64)
+                de -= old == 1
+                dz = (col == 0).astype(np.float64)
+                dz -= old == 0
                 self.G1[:, s] += np.bincount(pt, weights=de[pos], minlength=self.n_items)
                 self.G0[:, s] += np.bincount(pt, weights=dz[pos], minlength=self.n_items)
             if t < self.n_t:
@@ -258,6 +262,10 @@ class Grid:
                     self.pool.add(t)
                 else:
                     self.pool.discard(t)
+                    if t == self.exit:
+                        self.exit = min(self.pool, default=-1)
+                if self.exit < 0 and pooled:
+                    self.exit = t
         if a != b:
             self._shift(t1, a, b)
             self._shift(t2, b, a)
@@ -271,7 +279,7 @@ class Grid:
             if other < self.n_t:
                 raise ValueError(f"cell {c} is not free")
         else:
-            other = min(self.pool)
+            other = self.exit
         self.swap(t, other)
 
     def step(self, t1: int, temperature: float, rng: np.random.Generator | None) -> float:

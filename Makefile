@@ -37,8 +37,12 @@ bench: $(BIN)/.installed
 	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 # Refresh the catalogs after changing strings; translate the new entries in the .po files.
+# The project catalog holds the shared pages; each domain app keeps its own in <app>/locale.
+DOMAIN_APPS := practices observatory study meetings mentoring
 messages: $(BIN)/.installed
-	cd cityloom && ../$(BIN)/cityloom makemessages -l fr -l es --no-location --ignore 'static/*' --ignore 'engines/*'
+	cd cityloom && ../$(BIN)/cityloom makemessages -l fr -l es --no-location --ignore 'static/*' \
+		--ignore 'engines/*' $(foreach app,$(DOMAIN_APPS),--ignore '$(app)/*')
+	for app in $(DOMAIN_APPS); do (cd cityloom/$$app && ../../$(BIN)/cityloom makemessages -l fr -l es --no-location); done
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

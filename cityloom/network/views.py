@@ -8,6 +8,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from cityloom.study.models import published_results
+
 from . import geo, permissions, queries, services
 from .forms import (
     CityProfileForm,
@@ -121,6 +123,10 @@ def city_detail(request, geonames_id):
             "memberships": city.memberships.select_related("commission").order_by("joined_on"),
             "focal_points": city.people.filter(role=User.Role.FOCAL_POINT),
             "can_edit": permissions.can_edit_city(request.user, city),
+            "study_results": published_results()
+            .filter(city=city)
+            .select_related("computation__edition")
+            .order_by("-computation__edition__year"),
         },
     )
 

@@ -9,6 +9,15 @@ from django.core.management.base import BaseCommand
 from cityloom.network.models import City
 
 
+DOMAIN_DEMOS = [
+    "load_practices_demo",
+    "load_observatory_demo",
+    "load_study_demo",
+    "load_meetings_demo",
+    "load_mentoring_demo",
+]
+
+
 class Command(BaseCommand):
     help = "Migrate, import the cities, load the demo network, and serve it with a task worker."
 
@@ -23,6 +32,10 @@ class Command(BaseCommand):
             self.stdout.write("Importing the world's cities from GeoNames (once)…")
             call_command("import_cities")
         call_command("load_demo")
+        # Each domain's demo, in the order their data depends on each other.
+        for command in DOMAIN_DEMOS:
+            self.stdout.write(f"{command}…")
+            call_command(command, verbosity=0)
         if no_serve:
             return
         # The worker is a second process, as in production: e-mails and long work leave the request.

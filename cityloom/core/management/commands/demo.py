@@ -8,7 +8,6 @@ from django.core.management.base import BaseCommand
 
 from cityloom.network.models import City
 
-
 DOMAIN_DEMOS = [
     "load_practices_demo",
     "load_observatory_demo",

@@ -165,7 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
     sched.add_argument(
         "--time-limit",
         type=_positive,
-        help="seconds; the default grows with the number of topics (1.8 s up to ~50)",
+        help="seconds; the default grows with the number of topics (1.6 s up to ~46 topics)",
     )
     sched.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")
     sched.add_argument(

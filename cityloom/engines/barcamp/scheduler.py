@@ -93,8 +93,8 @@ class Solution:
 
 
 def default_time_limit(n_topics: int) -> float:
-    """Seconds allowed by default: under 2 s up to ~50 topics, ~9 s at 120, ~27 s at 300."""
-    return float(min(60.0, max(1.8, 0.1 * n_topics - 3.0)))
+    """Seconds allowed by default: 1.6 up to ~46 topics, ~9 at 120, ~27 at 300, 60 at most."""
+    return float(min(60.0, max(1.6, 0.1 * n_topics - 3.0)))
 
 
 def _iterations(arrays: Arrays, effort: float) -> int:
@@ -103,7 +103,7 @@ def _iterations(arrays: Arrays, effort: float) -> int:
     # that, on an idle 2-core machine, the budget (not the clock) ends a default run:
     # ~15k steps at 45 topics (~1 s), ~55k at 120 (~4 s), ~185k at 300 (~16 s).
     n_t = max(arrays.n_topics, 1)
-    return max(3000, int(effort * 15000 * (n_t / 45) ** 1.33))
+    return max(1500, int(effort * 15000 * (n_t / 45) ** 1.33))
 
 
 # --- resolving ids ---------------------------------------------------------------------

@@ -184,8 +184,13 @@ def suggest_mentors(request: MentoringRequest, *, limit: int = 10) -> Suggestion
     data = queries.candidate_data(request.commission, axes=request.axes)
     declined = {str(pk) for pk in request.declined_by.values_list("pk", flat=True)}
     candidates = [c for c in data.candidates if c.city_id not in declined]
-    pool = matching.build_pool(candidates)
-    result = matching.suggest(queries.engine_request(request), pool, limit=limit)
+    try:
+        pool = matching.build_pool(candidates)
+        result = matching.suggest(queries.engine_request(request), pool, limit=limit)
+    except matching.MatchingError as exc:
+        raise MentoringError(
+            _("The suggestions could not be computed (%(error)s).") % {"error": exc}
+        ) from exc
     out = []
     for s in result.suggestions:
         city_pk = int(s.city_id)
@@ -381,8 +386,16 @@ def plan_pairings(commission: Commission) -> PairingPlan:
     data = queries.candidate_data(commission)
     if not requests:
         return PairingPlan(rows=[], assignment=None, edition=data.study.edition)
-    pool = matching.build_pool(data.candidates)
-    assignment = matching.assign([queries.engine_request(r) for r in requests], pool)
+    try:
+        pool = matching.build_pool(data.candidates)
+        assignment = matching.assign([queries.engine_request(r) for r in requests], pool)
+    except matching.MatchingError as exc:
+        raise MentoringError(
+            _(
+                "The pairing of every request could not be computed (%(error)s): pair them one by one."
+            )
+            % {"error": exc}
+        ) from exc
     rows = []
     for request, match in zip(requests, assignment.matches, strict=True):
         declined = {c.pk for c in request.declined_by.all()}

@@ -157,7 +157,10 @@ def request_detail(request, pk):
         "language_names": [services.language_name(code) for code in obj.language_list],
     }
     if show_suggestions:
-        context["result"] = services.suggest_mentors(obj)
+        try:
+            context["result"] = services.suggest_mentors(obj)
+        except services.MentoringError as exc:
+            context["suggestion_error"] = exc.messages[0]
     if can_pair and obj.status == MentoringRequest.Status.OPEN:
         context["members"] = (
             City.objects.filter(
@@ -385,5 +388,9 @@ def pairing(request, slug):
         else:
             messages.success(request, _("Pairings proposed: %(n)s.") % {"n": n})
             return redirect("mentoring:dashboard")
-    plan = services.plan_pairings(commission)
+    try:
+        plan = services.plan_pairings(commission)
+    except services.MentoringError as exc:
+        _error(request, exc)
+        plan = None
     return render(request, "mentoring/pairing.html", {"commission": commission, "plan": plan})

@@ -567,9 +567,26 @@ def file_report(programme: Programme, *, by, status: str, summary: str) -> Monit
         report = MonitoringReport.objects.create(
             programme=programme, status=status, summary=summary.strip(), by=by
         )
+        previous = programme.status
         programme.status = status
         programme.save(update_fields=["status", "updated_at"])
         record("mentoring.report", programme, actor=by, status=status)
+        # The secretariat hears of trouble when it starts, not at every report.
+        if status != previous and status in (Health.AT_RISK, Health.LATE):
+            for person in programme.commission.secretariat.all():
+                with translation.override(person.language):
+                    context = {
+                        "programme": str(programme),
+                        "status": str(Health(status).label),
+                        "summary": report.summary,
+                        "url": _url("mentoring:programme-detail", programme.pk),
+                    }
+                queue_mail(
+                    to=person.email,
+                    template="mentoring/email/programme_in_trouble",
+                    context=context,
+                    language=person.language,
+                )
     return report
 
 

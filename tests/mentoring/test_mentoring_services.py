@@ -480,3 +480,52 @@ def test_pair_many_shows_what_changed_against_one_by_one(commission, cities, sec
     ]
     assert plan.assignment.total > plan.assignment.greedy_total
     assert [m.request_id for m in plan.assignment.changes] == [str(first.pk), str(second.pk)]
+
+
+def test_secretariat_changes_pairing_before_answer(
+    commission, cities, focal, secretariat, johannesburg_request
+):
+    proposed = services.propose_mentor(
+        johannesburg_request, mentor=cities["Bilbao"], by=secretariat
+    )
+    with pytest.raises(services.MentoringError):
+        services.cancel_proposal(proposed, by=focal["Johannesburg"])
+    reopened = services.cancel_proposal(proposed, by=secretariat)
+    assert (reopened.status, reopened.mentor) == (MentoringRequest.Status.OPEN, None)
+    changed = services.propose_mentor(reopened, mentor=cities["Bordeaux"], by=secretariat)
+    assert changed.mentor == cities["Bordeaux"]
+    with pytest.raises(services.MentoringError):
+        services.answer_pairing(changed, by=focal["Bilbao"], accept=True)
+    assert list(AuditEvent.objects.values_list("verb", flat=True).order_by("id")) == [
+        "mentoring.request",
+        "mentoring.propose",
+        "mentoring.unpropose",
+        "mentoring.propose",
+    ]
+
+
+def test_withdrawn_request_cannot_be_paired(
+    commission, cities, focal, secretariat, johannesburg_request
+):
+    with pytest.raises(services.MentoringError):
+        services.withdraw_request(johannesburg_request, by=focal["Bilbao"])
+    services.withdraw_request(johannesburg_request, by=focal["Johannesburg"])
+    with pytest.raises(services.MentoringError) as exc:
+        services.propose_mentor(johannesburg_request, mentor=cities["Bilbao"], by=secretariat)
+    assert exc.value.messages == ["This request already has a mentor proposed or is closed."]
+    with pytest.raises(services.MentoringError):
+        services.withdraw_request(johannesburg_request, by=focal["Johannesburg"])
+
+
+def test_secretariat_hears_when_a_programme_gets_into_trouble(
+    programme, focal, secretariat, django_capture_on_commit_callbacks
+):
+    secretariat.language = "fr"
+    secretariat.save()
+    for status in (Health.ON_TRACK, Health.AT_RISK, Health.AT_RISK, Health.LATE):
+        with django_capture_on_commit_callbacks(execute=True):
+            services.file_report(programme, by=focal["Bilbao"], status=status, summary=status)
+    assert [m.subject.split("] ")[-1] for m in mail.outbox] == [
+        "Mentorat Bilbao → Johannesburg : à risque",
+        "Mentorat Bilbao → Johannesburg : en retard",
+    ]

@@ -331,3 +331,16 @@ def test_api_focal_point_creates_request(commission, cities, focal):
     )
     assert (bad.status_code, bad.json()) == (400, {"detail": "Choose at least one axis."})
     assert MentoringRequest.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "model", ["mentorcapacity", "mentoringrequest", "programme", "monitoringreport", "message"]
+)
+def test_admin_lists_render(admin_client, programme, model):
+    response = admin_client.get(reverse(f"admin:mentoring_{model}_changelist"))
+    assert response.status_code == 200
+
+
+def test_admin_programme_page_renders(admin_client, programme):
+    response = admin_client.get(reverse("admin:mentoring_programme_change", args=[programme.pk]))
+    assert "Needs assessment" in response.content.decode()

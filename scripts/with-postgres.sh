@@ -2,7 +2,8 @@
 # Run a command against a throwaway PostgreSQL server on loopback: started here, removed on exit.
 set -euo pipefail
 pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-port=${CITYLOOM_TEST_PGPORT:-54329}
+# A free port, so that two test runs on one machine do not collide.
+port=${CITYLOOM_TEST_PGPORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 dir=$(mktemp -d /tmp/cityloom-pg.XXXXXX)
 as=()
 if [ "$(id -u)" = 0 ]; then

@@ -235,7 +235,16 @@ def secretariat_group():
     group, _ = Group.objects.get_or_create(name="Secretariat")
     group.permissions.set(
         Permission.objects.filter(
-            content_type__app_label__in=["network", "accounts", "core"]
+            content_type__app_label__in=[
+                "network",
+                "accounts",
+                "core",
+                "practices",
+                "observatory",
+                "study",
+                "meetings",
+                "mentoring",
+            ]
         ).exclude(codename__in=["delete_auditevent", "change_auditevent", "add_auditevent"])
     )
     return group

@@ -38,9 +38,14 @@ class Command(BaseCommand):
         if no_serve:
             return
         # The worker is a second process, as in production: e-mails and long work leave the request.
-        worker = subprocess.Popen([sys.executable, "-m", "cityloom.cli", "db_worker"])
+        helpers = [
+            subprocess.Popen([sys.executable, "-m", "cityloom.cli", "db_worker"]),
+            # The observatory's feeds are polled on a schedule, as cron would in production.
+            subprocess.Popen([sys.executable, "-m", "cityloom.cli", "poll_feeds", "--every", "15"]),
+        ]
         try:
             call_command("runserver", addrport, use_reloader=False)
         finally:
-            worker.terminate()
-            worker.wait(timeout=10)
+            for process in helpers:
+                process.terminate()
+                process.wait(timeout=10)

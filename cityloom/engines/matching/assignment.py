@@ -47,7 +47,7 @@ from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 from .errors import DuplicateIdError, InvalidValueError, SolverError
 from .model import Request, Weights
 from .pool import CandidatePool, FloatArray, IntArray, RequestFeatures, encode_requests
-from .scoring import eligible_pairs, suitability
+from .scoring import Excluded, eligible_pairs, excluded_indices, suitability
 from .suggestion import top_indices
 
 DEFAULT_TOP_K = 8
@@ -55,6 +55,15 @@ DEFAULT_TOP_K = 8
 LIST_LENGTH = 64
 # Reduced costs below this are rounding, not improvement (suitabilities lie in [0, 1]).
 TOLERANCE = 1e-9
+# Slack added to every arc of the residual graph when computing the duals (`_duals`): 512
+# units in the last place of 1.0, the scale of suitabilities (costs 2 - s lie in [1, 2]).
+# Arc lengths are rounded differences, so a cycle of exact ties (frequent: two requests that
+# differ by a city-independent amount rank cities alike) can sum to -1e-16 and would never
+# let Bellman-Ford settle. The per-arc rounding of lengths, of the solver's costs 2 - s and of
+# its own arithmetic is a few ulps; with this slack every cycle within that noise is
+# non-negative. The duals are then feasible up to ARC_SLACK per pair, which the certificate
+# absorbs: `upper_bound - total <= m * ARC_SLACK` (about 6e-10 for 5,000 requests).
+ARC_SLACK = 512 * float(np.finfo(np.float64).eps)
 MAX_ROUNDS = 50
 # Requests scored at once: a few (BLOCK_ROWS, n) float64 buffers stay in cache-sized chunks.
 BLOCK_ROWS = 64
@@ -121,11 +130,14 @@ def assign(
     min_suitability: float = 0.0,
     top_k: int = DEFAULT_TOP_K,
     list_length: int = LIST_LENGTH,
+    excluded: Excluded | None = None,
 ) -> Assignment:
     """The capacity-respecting assignment of maximal total suitability, with its certificate.
 
     `top_k` pairs per request start the matching, `list_length` are kept for pricing; both
-    change the speed, never the result.
+    change the speed, never the result. `excluded` maps request ids to city ids the request
+    must not get (ids outside the batch or the pool are ignored): those pairs are ineligible,
+    for the optimum as for one-by-one matching.
     """
     weights = weights or Weights()
     if top_k < 1:
@@ -141,9 +153,19 @@ def assign(
     features = encode_requests([requests[i] for i in order], pool)
     m = len(order)
     remaining = pool.remaining.astype(np.float64)
+    banned = [excluded_indices(pool, excluded, requests[i].id) for i in order]
+    banned_i = np.repeat(np.arange(m), [b.size for b in banned]).astype(np.int64)
+    banned_j = np.concatenate([np.empty(0, dtype=np.int64), *banned])
+    position = np.full(m, -1, dtype=np.int64)
 
     def score(rows: IntArray) -> FloatArray:
-        return score_block(features.take(rows), pool, weights, min_suitability)
+        block = score_block(features.take(rows), pool, weights, min_suitability)
+        if banned_i.size:
+            position[rows] = np.arange(rows.size)
+            hit = position[banned_i] >= 0
+            block[position[banned_i[hit]], banned_j[hit]] = -np.inf
+            position[rows] = -1
+        return block
 
     lists = _best_pairs(score, m, pool.size, max(list_length, top_k))
     in_subset = np.isfinite(lists.s) & (np.arange(lists.s.shape[1]) < top_k)
@@ -297,7 +319,9 @@ def _duals(
     -v_j is the shortest distance to city j in the residual graph, starting at 0 everywhere:
     request i moving from its city a(i) (or from "unassigned", node n) to city j' changes
     the total by s_ij' - s_ia(i), an arc a(i) -> j' of length s_ia(i) - s_ij'. A city with
-    a free slot stays at 0. Then u_i = s_ia(i) - v_a(i), and u_i + v_j >= s_ij on every pair.
+    a free slot stays at 0. Then u_i = s_ia(i) - v_a(i), and u_i + v_j >= s_ij - ARC_SLACK on
+    every pair (each arc carries ARC_SLACK, so ties broken by rounding form no negative cycle;
+    a cycle still negative is a real improvement the solver missed: SolverError).
     """
     m, n = assigned.shape[0], remaining.shape[0]
     assigned_s = np.zeros(m)
@@ -306,7 +330,8 @@ def _duals(
     arcs = ~is_assigned
     source = np.where(assigned[edge_i[arcs]] >= 0, assigned[edge_i[arcs]], n)
     target = edge_j[arcs]
-    length = assigned_s[edge_i[arcs]] - edge_s[arcs]
+    # + ARC_SLACK: a cycle of ties must not look negative through rounding (see ARC_SLACK).
+    length = assigned_s[edge_i[arcs]] - edge_s[arcs] + ARC_SLACK
     load = np.bincount(assigned[assigned >= 0], minlength=n)
     pinned = load < remaining  # a free slot: no improving path may end there
     by_target = np.argsort(target, kind="stable")

@@ -20,10 +20,16 @@ block (assign), since BLAS kernels may round differently depending on the block'
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
+
 import numpy as np
 
+from .errors import InvalidValueError
 from .model import Weights
-from .pool import BoolArray, CandidatePool, FloatArray, RequestFeatures
+from .pool import BoolArray, CandidatePool, FloatArray, IntArray, RequestFeatures
+
+# Request id -> city ids that request must not be matched with.
+Excluded = Mapping[str, Collection[str]]
 
 POPULATION_DECADES = 2.0
 
@@ -137,3 +143,19 @@ def eligible_pairs(features: RequestFeatures, pool: CandidatePool) -> BoolArray:
     rows = np.flatnonzero(features.self_index >= 0)
     eligible[rows, features.self_index[rows]] = False
     return eligible
+
+
+def excluded_indices(pool: CandidatePool, excluded: Excluded | None, request_id: str) -> IntArray:
+    """Pool rows of the cities `excluded` forbids for `request_id` (sorted, unique).
+
+    A request id absent from `excluded` has no exclusion; a city id outside the pool is
+    ignored (it cannot be matched anyway).
+    """
+    cities = (excluded or {}).get(request_id, ())
+    if isinstance(cities, str):
+        # A bare string would silently exclude its characters.
+        raise InvalidValueError(
+            field=f"excluded.{request_id}", value=cities, code="not_a_collection"
+        )
+    rows = [pool.index[city] for city in cities if city in pool.index]
+    return np.unique(np.array(rows, dtype=np.int64))

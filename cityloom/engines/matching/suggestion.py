@@ -2,7 +2,7 @@
 
 A candidate with no remaining capacity is excluded from the ranking (it cannot take a
 programme now); `Suggestions.n_unavailable` counts them so the app can say so. The
-requesting city is never suggested to itself.
+requesting city is never suggested to itself, nor a city `excluded` for the request.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import numpy as np
 
 from .model import AXES, AXIS_INDEX, CRITERIA, Criterion, Request, Weights
 from .pool import CandidatePool, FloatArray, IntArray, RequestFeatures, encode_requests
-from .scoring import criterion_values, eligible_pairs, weighted_total
+from .scoring import Excluded, criterion_values, eligible_pairs, excluded_indices, weighted_total
 
 MAX_MATCHED_TERMS = 5
 
@@ -103,13 +103,20 @@ def suggest(
     *,
     limit: int = 10,
     min_suitability: float = 0.0,
+    excluded: Excluded | None = None,
 ) -> Suggestions:
-    """Up to `limit` candidates for `request`, best first, with their per-criterion reasons."""
+    """Up to `limit` candidates for `request`, best first, with their per-criterion reasons.
+
+    `excluded` maps request ids to city ids never to suggest for them (e.g. a mentor the city
+    already declined); the same mapping can be given to `assign`. Excluded cities are not
+    counted in `n_eligible`.
+    """
     weights = weights or Weights()
     features = encode_requests([request], pool)
     values = criterion_values(features, pool)[:, 0, :]  # (5, n)
     total = weighted_total(values[:, None, :], weights)[0]
     eligible = eligible_pairs(features, pool)[0] & (total >= min_suitability)
+    eligible[excluded_indices(pool, excluded, request.id)] = False
     order = top_indices(total, eligible, limit)
     is_self = np.arange(pool.size) == features.self_index[0]
     suggestions = tuple(

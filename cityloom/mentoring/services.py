@@ -182,11 +182,11 @@ class SuggestionList:
 def suggest_mentors(request: MentoringRequest, *, limit: int = 10) -> SuggestionList:
     """The engine's ranked mentors for a request, with the Study results and practices behind them."""
     data = queries.candidate_data(request.commission, axes=request.axes)
-    declined = {str(pk) for pk in request.declined_by.values_list("pk", flat=True)}
-    candidates = [c for c in data.candidates if c.city_id not in declined]
     try:
-        pool = matching.build_pool(candidates)
-        result = matching.suggest(queries.engine_request(request), pool, limit=limit)
+        pool = matching.build_pool(data.candidates)
+        result = matching.suggest(
+            queries.engine_request(request), pool, limit=limit, excluded=_declined([request])
+        )
     except matching.MatchingError as exc:
         raise MentoringError(
             _("The suggestions could not be computed (%(error)s).") % {"error": exc}
@@ -374,6 +374,11 @@ class PairingPlan:
     edition: object
 
 
+def _declined(requests) -> dict[str, frozenset[str]]:
+    """The engine's exclusions: each request's declining cities, as engine ids."""
+    return {str(r.pk): frozenset(str(c.pk) for c in r.declined_by.all()) for r in requests}
+
+
 def plan_pairings(commission: Commission) -> PairingPlan:
     """Pair every open request at once, maximising total suitability under each city's capacity."""
     requests = list(
@@ -388,7 +393,10 @@ def plan_pairings(commission: Commission) -> PairingPlan:
         return PairingPlan(rows=[], assignment=None, edition=data.study.edition)
     try:
         pool = matching.build_pool(data.candidates)
-        assignment = matching.assign([queries.engine_request(r) for r in requests], pool)
+        # A city that declined a request is never proposed to it again: the optimum avoids it.
+        assignment = matching.assign(
+            [queries.engine_request(r) for r in requests], pool, excluded=_declined(requests)
+        )
     except matching.MatchingError as exc:
         raise MentoringError(
             _(
@@ -398,14 +406,12 @@ def plan_pairings(commission: Commission) -> PairingPlan:
         ) from exc
     rows = []
     for request, match in zip(requests, assignment.matches, strict=True):
-        declined = {c.pk for c in request.declined_by.all()}
         city = data.cities.get(int(match.city_id)) if match.city_id else None
         greedy = data.cities.get(int(match.greedy_city_id)) if match.greedy_city_id else None
         rows.append(
             {
                 "request": request,
-                # A city that declined this request is never proposed to it again.
-                "mentor": None if city is None or city.pk in declined else city,
+                "mentor": city,
                 "suitability": match.suitability,
                 "greedy": greedy,
                 "greedy_suitability": match.greedy_suitability,

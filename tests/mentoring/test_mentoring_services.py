@@ -283,6 +283,23 @@ def test_pair_many_respects_capacity_and_beats_one_by_one(commission, cities, fo
         services.apply_pairings(commission, by=focal["Bilbao"])
 
 
+def test_pair_many_optimises_around_a_declining_city(commission, cities, secretariat):
+    publish_results(
+        commission,
+        {
+            cities["Bilbao"]: {"ECO": (90.0, 1), "MOB": (90.0, 1)},
+            cities["Bordeaux"]: {"ECO": (10.0, 4), "MOB": (85.0, 2)},
+            cities["Poitiers"]: {"ECO": (80.0, 2), "MOB": (10.0, 4)},
+            cities["Johannesburg"]: {"ECO": (20.0, 3), "MOB": (20.0, 3)},
+        },
+    )
+    request = RequestFactory(commission=commission, city=cities["Johannesburg"], axes=["economy"])
+    request.declined_by.add(cities["Bilbao"])
+    [row] = services.plan_pairings(commission).rows
+    # Bilbao said no, so the plan goes to the next best city rather than to nobody.
+    assert (row["request"], row["mentor"]) == (request, cities["Poitiers"])
+
+
 @pytest.fixture
 def programme(commission, cities):
     return ProgrammeFactory(

@@ -2,7 +2,7 @@
 
 from django.db.models import Count
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from .models import Edition
 from .queries import Structure, ranking
@@ -43,6 +43,7 @@ class CityResultOut(Schema):
 class ResultsOut(Schema):
     edition: EditionOut
     axes: dict[str, str]
+    count: int
     cities: list[CityResultOut]
 
 
@@ -75,8 +76,16 @@ def list_editions(request):
 
 
 @router.get("/editions/{edition_id}/results", response=ResultsOut)
-def edition_results(request, edition_id: int):
-    """Per city: overall and per-axis scores, rank, and the rank interval (5th to 95th percentile)."""
+def edition_results(
+    request,
+    edition_id: int,
+    limit: int = Query(100, ge=1, le=1000),
+    offset: int = Query(0, ge=0),
+):
+    """Per city: overall and per-axis scores, rank, and the rank interval (5th to 95th percentile).
+
+    Paginated by rank (`limit`, `offset`); the whole table downloads as `results.json` or CSV.
+    """
     edition = get_object_or_404(
         _published().defer("published_computation__snapshot"), pk=edition_id
     )
@@ -87,6 +96,7 @@ def edition_results(request, edition_id: int):
     return {
         "edition": _edition_out(edition),
         "axes": {g["code"]: g["name"] for g in structure.top},
+        "count": len(rows),
         "cities": [
             {
                 "geonames_id": r.city.geonames_id,
@@ -100,6 +110,6 @@ def edition_results(request, edition_id: int):
                 "axis_ranks": {c: (r.axes.get(c) or [None, None])[1] for c in top},
                 "coverage": r.coverage,
             }
-            for r in rows
+            for r in rows[offset : offset + limit]
         ],
     }

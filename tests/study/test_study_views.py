@@ -102,6 +102,9 @@ def test_api_editions_and_results(client, published):
     assert (first["city"], first["rank"]) == ("City C", 1)
     assert set(first["rank_interval"]) == {"p05", "p95"}
     assert set(first["axes"]) == {"ECO", "GOV"}
+    page = client.get(f"/api/v1/study/editions/{published.pk}/results?limit=1&offset=1").json()
+    assert (page["count"], [c["rank"] for c in page["cities"]]) == (results["count"], [2])
+    assert client.get(f"/api/v1/study/editions/{published.pk}/results?limit=0").status_code == 422
 
 
 def test_report_in_french_and_as_pdf(client, published):

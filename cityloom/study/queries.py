@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from cityloom.network.models import Region
+from cityloom.practices.axes import Axis
 
 from .models import CityResult, Computation, Edition, Node, Questionnaire, Value
 
@@ -37,9 +38,17 @@ def size_of(population: int) -> str:
 
 
 def label(item: dict) -> str:
-    """A structure entry's name in the reader's language."""
+    """A structure entry's name in the reader's language.
+
+    Frameworks often name their groups in English only; a group mapped to one of the six axes
+    then takes the axis' translated name rather than mixing languages on a French page.
+    """
     lang = (translation.get_language() or "en")[:2]
-    return item.get(f"name_{lang}") or item["name"]
+    if name := item.get(f"name_{lang}"):
+        return name
+    if lang != "en" and item.get("axis") in Axis.values:
+        return str(Axis(item["axis"]).label)
+    return item["name"]
 
 
 def editions_for(user) -> list[Edition]:

@@ -174,3 +174,17 @@ def test_secretariat_returns_a_value_from_the_page(
     client.post(url + "review/", {"decision": "return", f"comment-{value.pk}": "Source?"})
     value.refresh_from_db()
     assert (value.review, value.review_comment) == ("returned", "Source?")
+
+
+def test_axis_names_follow_the_page_language_when_the_framework_has_only_english():
+    from django.utils import translation
+
+    from cityloom.study.queries import label
+
+    group = {"name": "Smart Economy", "name_fr": "", "name_es": "", "axis": "economy"}
+    with translation.override("fr"):
+        assert label(group) == "Économie intelligente"
+    with translation.override("en"):
+        assert label(group) == "Smart Economy"
+    with translation.override("es"):
+        assert label({**group, "name_es": "Economía"}) == "Economía"

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from cityloom.core.pdf import html_to_pdf
+
 from . import exports, permissions, queries, services
 from .forms import MeetingForm, MoveForm, NotesForm, OutcomeForm, ProjectForm, TopicForm
 from .markup import render_markdown
@@ -499,16 +501,11 @@ def meeting_report(request, slug):
 
 
 def meeting_report_pdf(request, slug):
-    from weasyprint import CSS, HTML  # heavy: loaded only when a PDF is asked for
-
     meeting = _meeting(request, slug)
     html = render_to_string(
         "meetings/report_pdf.html", _report_context(request, meeting), request=request
     )
-    stylesheet = CSS(filename=finders.find("meetings/report.css"))
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(
-        stylesheets=[stylesheet]
-    )
+    pdf = html_to_pdf(html, stylesheet=finders.find("meetings/report.css"))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{meeting.slug}-report.pdf"'
     return response

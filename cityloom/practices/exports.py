@@ -7,6 +7,8 @@ from pathlib import Path
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
+from cityloom.core import pdf as core_pdf
+
 from .models import Practice
 
 PRINT_CSS = Path(__file__).parent / "static" / "practices" / "compendium-print.css"
@@ -85,14 +87,5 @@ def to_xlsx(practices) -> bytes:
     return out.getvalue()
 
 
-def _no_fetch(url: str, *args, **kwargs):
-    # Nothing outside the document: a compendium never makes the server fetch a URL.
-    raise ValueError(f"external resource refused: {url}")
-
-
 def html_to_pdf(html: str) -> bytes:
-    from weasyprint import CSS, HTML
-
-    return HTML(string=html, url_fetcher=_no_fetch, base_url="/").write_pdf(
-        stylesheets=[CSS(filename=str(PRINT_CSS))]
-    )
+    return core_pdf.html_to_pdf(html, stylesheet=PRINT_CSS)

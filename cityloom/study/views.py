@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from cityloom.core.pdf import html_to_pdf
 from cityloom.network.models import City
 
 from . import charts, exports, permissions, queries
@@ -675,13 +676,10 @@ def report_pdf(request, pk):
     edition = _edition(pk)
     if not edition.is_published:
         raise Http404
-    from weasyprint import CSS, HTML
-
     from .report import report_context
 
     html = render_to_string("study/report_print.html", report_context(edition), request=request)
-    # Nothing is fetched: the charts are inline SVG and the stylesheet is read from disk.
-    pdf = HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(PRINT_CSS))])
+    pdf = html_to_pdf(html, stylesheet=PRINT_CSS)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="smart-cities-study-{edition.year}.pdf"'
     return response

@@ -10,7 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from cityloom.core.models import TimeStampedModel
 from cityloom.network.models import City, Commission
-from cityloom.practices.axes import Axis
+from cityloom.practices.axes import axis_labels
 
 
 class Mode(models.TextChoices):
@@ -111,7 +111,7 @@ class MentoringRequest(TimeStampedModel):
 
     @property
     def axis_labels(self) -> list[str]:
-        return [str(Axis(a).label) for a in self.axes if a in Axis.values]
+        return axis_labels(self.axes)
 
     @property
     def language_list(self) -> list[str]:
@@ -198,7 +198,7 @@ class Programme(TimeStampedModel):
 
     @property
     def axis_labels(self) -> list[str]:
-        return [str(Axis(a).label) for a in self.axes if a in Axis.values]
+        return axis_labels(self.axes)
 
     @property
     def is_structured(self) -> bool:

@@ -1,12 +1,8 @@
 """Object-level rules: who may request, pair, answer, and read a programme's private parts."""
 
-from cityloom.network.permissions import secretariat_commissions
+from cityloom.network.permissions import is_secretariat_of, secretariat_commissions
 
 from .models import MentoringRequest, Programme
-
-
-def is_secretariat_of(user, commission_id: int) -> bool:
-    return secretariat_commissions(user).filter(pk=commission_id).exists()
 
 
 def is_any_secretariat(user) -> bool:

@@ -11,12 +11,17 @@ def secretariat_commissions(user):
     return user.secretariat_of.all()
 
 
+def is_secretariat_of(user, commission_id) -> bool:
+    """The one rule every domain uses: is this person on the secretariat of that commission?"""
+    return secretariat_commissions(user).filter(pk=commission_id).exists()
+
+
 def is_secretariat(user) -> bool:
     return user.is_authenticated and (user.is_superuser or user.secretariat_of.exists())
 
 
 def can_decide_request(user, request: MembershipRequest) -> bool:
-    return secretariat_commissions(user).filter(pk=request.commission_id).exists()
+    return is_secretariat_of(user, request.commission_id)
 
 
 def _is_secretariat_of_city(user, city: City) -> bool:

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cityloom.core.models import TimeStampedModel
-from cityloom.practices.axes import Axis
+from cityloom.practices.axes import Axis, axis_labels
 from cityloom.practices.models import Tag
 
 
@@ -106,8 +106,7 @@ class Publication(TimeStampedModel):
 
     @property
     def axis_labels(self) -> list[str]:
-        labels = dict(Axis.choices)
-        return [labels[a] for a in self.axes if a in labels]
+        return axis_labels(self.axes)
 
 
 class WatchedTopic(models.Model):

@@ -1,17 +1,13 @@
 """Object-level rules for practices: a city's people draft, its focal point publishes."""
 
 from cityloom.network.models import City, Membership
-from cityloom.network.permissions import secretariat_commissions
+from cityloom.network.permissions import is_secretariat_of, secretariat_commissions
 
 from .models import Compendium, Conversation, Practice, Transfer
 
 
 def _is_member_city(city_id) -> bool:
     return Membership.objects.active().filter(city_id=city_id).exists()
-
-
-def is_secretariat_of(user, commission_id) -> bool:
-    return secretariat_commissions(user).filter(pk=commission_id).exists()
 
 
 def can_draft_for(user, city: City) -> bool:

@@ -6,9 +6,9 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cityloom.core.axes import Axis
 from cityloom.network.models import City, Membership
 from cityloom.network.permissions import secretariat_commissions
-from cityloom.practices.axes import Axis
 
 from .languages import language_choices, language_name
 from .models import Meeting, Room, Slot, Topic

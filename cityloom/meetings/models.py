@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from cityloom.core.axes import Axis
 from cityloom.core.i18n import translated
 from cityloom.core.models import TimeStampedModel
 from cityloom.network.models import City, Commission
-from cityloom.practices.axes import Axis
 
 from .languages import language_name
 

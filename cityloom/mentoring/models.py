@@ -8,9 +8,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from cityloom.core.axes import axis_labels
 from cityloom.core.models import TimeStampedModel
 from cityloom.network.models import City, Commission
-from cityloom.practices.axes import axis_labels
 
 
 class Mode(models.TextChoices):

@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from cityloom.core.axes import Axis
 from cityloom.core.mail import queue_mail
 from cityloom.core.models import record
 from cityloom.engines import matching
 from cityloom.network.models import City, Commission, Membership, Region
-from cityloom.practices.axes import Axis
 
 from . import permissions, queries
 from .models import (

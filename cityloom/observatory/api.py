@@ -4,8 +4,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from cityloom.core.axes import Axis
 from cityloom.core.text import fold
-from cityloom.practices.axes import Axis
 
 from . import trends
 from .models import Publication

@@ -4,8 +4,8 @@ import datetime as dt
 
 from django.db import transaction
 
+from cityloom.core.axes import Axis
 from cityloom.core.text import fold
-from cityloom.practices.axes import Axis
 from cityloom.practices.models import Tag
 
 from .models import Publication, Source, WatchedTopic

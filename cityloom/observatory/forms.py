@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from cityloom.practices.axes import Axis
+from cityloom.core.axes import Axis
 
 from .models import Source
 

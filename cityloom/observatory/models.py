@@ -5,8 +5,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cityloom.core.axes import Axis, axis_labels
 from cityloom.core.models import TimeStampedModel
-from cityloom.practices.axes import Axis, axis_labels
 from cityloom.practices.models import Tag
 
 
@@ -54,7 +54,7 @@ class Publication(TimeStampedModel):
     publisher = models.CharField(_("publisher"), max_length=200, blank=True)
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True, db_index=True)
     language = models.CharField(_("language"), max_length=8, blank=True)
-    # Axis values (see practices.axes): a publication may serve several.
+    # Axis values (see core.axes): a publication may serve several.
     axes = models.JSONField(_("axes"), default=list, blank=True)
     tags = models.ManyToManyField(
         Tag, verbose_name=_("tags"), blank=True, related_name="publications"

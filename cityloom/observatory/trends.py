@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from cityloom.practices.axes import Axis
+from cityloom.core.axes import Axis
 from cityloom.practices.models import Practice
 from cityloom.practices.stemming import query_stems, stems
 

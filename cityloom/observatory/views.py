@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cityloom.core.axes import Axis
 from cityloom.core.text import fold
-from cityloom.practices.axes import Axis
 
 from . import charts, permissions, services, tasks, trends
 from .forms import PeriodForm, PublicationFilterForm, PublicationForm, SourceForm

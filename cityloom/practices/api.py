@@ -4,10 +4,10 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from cityloom.core.axes import Axis
 from cityloom.network.models import Region
 
 from . import search
-from .axes import Axis
 from .models import CitySize, Compendium, Practice
 
 router = Router(tags=["practices"])

@@ -6,10 +6,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from cityloom.core.axes import Axis
 from cityloom.network.models import City, Commission
 
 from . import search
-from .axes import Axis
 from .models import (
     Compendium,
     CompendiumEntry,

@@ -6,9 +6,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from cityloom.core.axes import Axis
 from cityloom.network.models import Region
 
-from .axes import Axis
 from .models import CitySize, Compendium, Practice, Sdg, Transfer
 
 User = get_user_model()

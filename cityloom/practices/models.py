@@ -8,11 +8,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from cityloom.core.axes import Axis
 from cityloom.core.i18n import translated
 from cityloom.core.models import TimeStampedModel
 from cityloom.network.models import City, Commission, Region
-
-from .axes import Axis
 
 
 class Sdg(models.IntegerChoices):

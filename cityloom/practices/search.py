@@ -22,11 +22,11 @@ from django.db.models import BigIntegerField, Case, F, Func, IntegerField, Q, Qu
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
+from cityloom.core.axes import Axis
 from cityloom.core.i18n import country_name
 from cityloom.core.text import fold
 from cityloom.network.models import Region
 
-from .axes import Axis
 from .models import CitySize, Practice, PracticeSdg, Sdg, SearchEntry
 from .stemming import query_stems, stems
 

@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from cityloom.core.axes import Axis
 from cityloom.core.i18n import translated
 from cityloom.core.models import TimeStampedModel
 from cityloom.network.models import City, Commission
-from cityloom.practices.axes import Axis
 
 
 class Framework(TimeStampedModel):

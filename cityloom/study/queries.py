@@ -8,8 +8,8 @@ from django.db.models import Count, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from cityloom.core.axes import Axis
 from cityloom.network.models import Region
-from cityloom.practices.axes import Axis
 
 from .models import CityResult, Computation, Edition, Node, Questionnaire, Value
 

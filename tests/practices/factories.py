@@ -1,7 +1,7 @@
 import factory
 
+from cityloom.core.axes import Axis
 from cityloom.practices import search
-from cityloom.practices.axes import Axis
 from cityloom.practices.models import Practice, Transfer
 from tests.factories import CityFactory, CommissionFactory
 

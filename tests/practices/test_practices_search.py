@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
+from cityloom.core.axes import Axis
 from cityloom.practices import search
-from cityloom.practices.axes import Axis
 from cityloom.practices.models import Practice, PracticeSdg, PracticeTranslation
 from cityloom.practices.search import SearchParams
 from cityloom.practices.stemming import query_stems, stems

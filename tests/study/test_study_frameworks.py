@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from cityloom.practices.axes import Axis
+from cityloom.core.axes import Axis
 from cityloom.study.models import Framework, Node
 from cityloom.study.services.frameworks import (
     FRAMEWORKS_DIR,

@@ -9,8 +9,8 @@ import yaml
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cityloom.core.axes import Axis
 from cityloom.core.models import record
-from cityloom.practices.axes import Axis
 from cityloom.study.models import Framework, Node
 
 FRAMEWORKS_DIR = Path(__file__).resolve().parent.parent / "frameworks"

@@ -1,6 +1,7 @@
-"""The six axes of the Smart Cities Study, shared by the practices and the observatory.
+"""The six axes of the network's work (the report's smart city model), shared by every domain.
 
-The Study app will own its indicator frameworks; until then the axes live here.
+Study frameworks map their top level onto these through the crosswalk; practices, publications,
+meetings and mentoring requests are filed under them.
 """
 
 from django.db import models

@@ -28,9 +28,9 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from cityloom.core.axes import Axis  # noqa: E402
 from cityloom.network.models import City, Commission, Organisation, Region  # noqa: E402
 from cityloom.practices import search  # noqa: E402
-from cityloom.practices.axes import Axis  # noqa: E402
 from cityloom.practices.models import CitySize, Practice, PracticeSdg  # noqa: E402
 from cityloom.practices.search import SearchParams  # noqa: E402
 

@@ -1,0 +1,42 @@
+from django.core.cache import caches
+from django.test import RequestFactory
+
+from cityloom.core import ratelimit
+from cityloom.core.ratelimit import Rate
+
+
+def test_shared_cache_is_not_a_workers_memory(settings):
+    # Counters in local memory would give each gunicorn worker its own allowance.
+    assert "locmem" not in settings.CACHES["shared"]["BACKEND"].lower()
+
+
+def test_consume_allows_the_limit_then_refuses(db):
+    rate = Rate(limit=3, period=60)
+    assert [ratelimit.consume("t", "a@example.org", rate) for _ in range(4)] == [
+        True,
+        True,
+        True,
+        False,
+    ]
+    # Another key has its own allowance; case does not make a new one.
+    assert ratelimit.consume("t", "b@example.org", rate)
+    assert not ratelimit.consume("t", "A@EXAMPLE.ORG", rate)
+
+
+def test_counters_live_in_the_database_cache(db):
+    rate = Rate(limit=1, period=60)
+    ratelimit.consume("t", "x", rate)
+    # A fresh handle (as another worker process would open) sees the same count.
+    del caches[ratelimit.CACHE_ALIAS]
+    assert ratelimit.is_exhausted("t", "x", rate)
+    ratelimit.reset("t", "x", rate)
+    assert not ratelimit.is_exhausted("t", "x", rate)
+
+
+def test_too_many_requests_page_is_translated(db):
+    from django.utils import translation
+
+    request = RequestFactory().get("/fr/")
+    with translation.override("fr"):
+        response = ratelimit.too_many_requests(request)
+    assert response.status_code == 429

@@ -3,9 +3,16 @@
 A feed is someone else's server: it may be slow, huge, broken, malicious or looping. Every
 failure becomes a `FeedError` with a code the source's page explains; nothing here raises
 anything else for a bad feed.
+
+A feed address is also a way to make this server send requests: only public internet
+addresses are connected to. The host is resolved once, every address it resolves to is
+checked, and the connection goes to the checked address (no second lookup a DNS server could
+answer differently); each redirect goes through the same check.
 """
 
 import datetime as dt
+import http.client
+import ipaddress
 import socket
 import time
 import urllib.error
@@ -33,10 +40,16 @@ class Limits:
     max_redirects: int = 5
     attempts: int = 3
     retry_delay: float = 2.0  # doubled after each failed attempt
+    # Non-public networks that may still be fetched: empty in production; the tests name the
+    # one loopback address their feed server listens on.
+    allowed_networks: tuple[str, ...] = ()
 
     @classmethod
     def from_settings(cls) -> "Limits":
-        return cls(**getattr(settings, "CITYLOOM_FEED_LIMITS", {}))
+        return cls(
+            **getattr(settings, "CITYLOOM_FEED_LIMITS", {}),
+            allowed_networks=tuple(getattr(settings, "CITYLOOM_FEED_ALLOWED_NETWORKS", ())),
+        )
 
 
 @dataclass
@@ -58,16 +71,100 @@ class Entry:
     categories: list[str] = field(default_factory=list)
 
 
+def is_public_address(
+    address: ipaddress.IPv4Address | ipaddress.IPv6Address,
+    allowed: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = (),
+) -> bool:
+    """A global unicast address: not loopback, private, link-local, multicast or reserved."""
+    if isinstance(address, ipaddress.IPv6Address):
+        # ::ffff:127.0.0.1 and 64:ff9b::7f00:1 reach an IPv4 address: judge that one.
+        if address.ipv4_mapped is not None:
+            address = address.ipv4_mapped
+        elif address in ipaddress.IPv6Network("64:ff9b::/96"):
+            address = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+        elif address.sixtofour is not None or address.teredo is not None:
+            return False
+    if any(address in network for network in allowed if network.version == address.version):
+        return True
+    return address.is_global and not (
+        address.is_multicast
+        or address.is_private
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_reserved
+        or address.is_unspecified
+    )
+
+
+def _resolve(host: str, port: int, limits: Limits) -> list[tuple]:
+    """The host's addresses, every one of them public; FeedError otherwise."""
+    allowed = tuple(ipaddress.ip_network(n) for n in limits.allowed_networks)
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        raise FeedError("unreachable", f"{host}: {exc}") from None
+    for *_rest, sockaddr in infos:
+        address = ipaddress.ip_address(sockaddr[0].split("%")[0])
+        # One private answer is enough to refuse: a name that resolves to both is an attack.
+        if not is_public_address(address, allowed):
+            raise FeedError("forbidden", f"{host} resolves to {address}")
+    return infos
+
+
+def _guarded(connection_class: type[http.client.HTTPConnection], limits: Limits) -> type:
+    class GuardedConnection(connection_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._create_connection = self._connect_checked
+
+        def _connect_checked(self, address, timeout, source_address=None):
+            host, port = address
+            error: OSError | None = None
+            for family, socktype, proto, _name, sockaddr in _resolve(host, port, limits):
+                sock = socket.socket(family, socktype, proto)
+                try:
+                    sock.settimeout(timeout)
+                    sock.connect(sockaddr)  # the checked address itself, not the name again
+                except OSError as exc:
+                    sock.close()
+                    error = exc
+                    continue
+                return sock
+            raise error or OSError(f"no address for {host}")
+
+    return GuardedConnection
+
+
+class _GuardedHTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, limits: Limits):
+        super().__init__()
+        self._connection = _guarded(http.client.HTTPConnection, limits)
+
+    def http_open(self, req):
+        return self.do_open(self._connection, req)
+
+
+class _GuardedHTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, limits: Limits):
+        super().__init__()
+        self._connection = _guarded(http.client.HTTPSConnection, limits)
+
+    def https_open(self, req):
+        # The certificate is checked against the host name (SNI), as with an ordinary request.
+        return self.do_open(self._connection, req, context=self._context)
+
+
 def _opener(limits: Limits) -> urllib.request.OpenerDirector:
     class Redirects(urllib.request.HTTPRedirectHandler):
         max_redirections = limits.max_redirects
         max_repeats = 1  # the same URL twice is a loop
 
-    # Built by hand: build_opener would add file://, ftp:// and data: handlers.
+    # Built by hand: build_opener would add file://, ftp:// and data: handlers, and a proxy
+    # handler that would connect to the proxy rather than to the checked address.
     opener = urllib.request.OpenerDirector()
     for handler in (
-        urllib.request.HTTPHandler(),
-        urllib.request.HTTPSHandler(),
+        _GuardedHTTPHandler(limits),
+        _GuardedHTTPSHandler(limits),
         Redirects(),
         urllib.request.HTTPDefaultErrorHandler(),
         urllib.request.HTTPErrorProcessor(),
@@ -119,7 +216,11 @@ def _fetch_once(url: str, *, etag: str, last_modified: str, limits: Limits) -> F
         raise FeedError("http", f"HTTP {exc.code}", retry=exc.code >= 500) from None
     except TimeoutError as exc:
         raise FeedError("timeout", str(exc), retry=True) from None
+    except FeedError:
+        raise
     except urllib.error.URLError as exc:
+        if isinstance(exc.reason, FeedError):
+            raise exc.reason from None
         if isinstance(exc.reason, TimeoutError | socket.timeout):
             raise FeedError("timeout", str(exc.reason), retry=True) from None
         raise FeedError("unreachable", str(exc.reason), retry=True) from None

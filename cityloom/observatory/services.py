@@ -35,6 +35,9 @@ ERRORS = {
     "redirects": gettext_lazy("The feed redirects too many times (or in a loop)."),
     "http": gettext_lazy("The feed's server answered with an error."),
     "unreachable": gettext_lazy("The feed's server could not be reached."),
+    "forbidden": gettext_lazy(
+        "This address is not on the public internet; Cityloom only follows public feeds."
+    ),
     "invalid": gettext_lazy("The feed is not well-formed XML."),
     "not_a_feed": gettext_lazy("This address does not serve an RSS or Atom feed."),
     "internal": gettext_lazy("The feed could not be processed."),
@@ -197,11 +200,14 @@ def poll_source(source: Source, *, limits: fetching.Limits | None = None) -> int
         source.last_success_at = now
         source.items_added += added
     except fetching.FeedError as exc:
-        source.last_error = f"{exc.code}|{exc.detail}"
+        # The technical detail goes to the log only: shown on a page, it would tell an
+        # attacker which ports answer.
+        log.info("feed %s: %s %s", source.url, exc.code, exc.detail)
+        source.last_error = exc.code
         source.error_count += 1
-    except Exception as exc:  # one bad feed never stops the others
+    except Exception:  # one bad feed never stops the others
         log.exception("feed %s failed", source.url)
-        source.last_error = f"internal|{type(exc).__name__}"
+        source.last_error = "internal"
         source.error_count += 1
     source.last_polled_at = now
     # A failing feed is asked less often: the pause doubles, up to a day.
@@ -236,9 +242,9 @@ def poll_due_sources(*, limits: fetching.Limits | None = None) -> dict[str, int]
     return {source.url: poll_source(source, limits=limits) for source in due}
 
 
-def error_message(source: Source) -> tuple[str, str]:
-    """The translated explanation of the last error, and its technical detail."""
+def error_message(source: Source) -> str:
+    """The translated explanation of the last error (the technical detail is only logged)."""
     if not source.last_error:
-        return "", ""
-    code, _sep, detail = source.last_error.partition("|")
-    return str(ERRORS.get(code, ERRORS["internal"])), detail
+        return ""
+    code = source.last_error.partition("|")[0]
+    return str(ERRORS.get(code, ERRORS["internal"]))

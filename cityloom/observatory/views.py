@@ -105,7 +105,7 @@ def source_list(request):
             return redirect(source)
     sources = Source.objects.all()
     for source in sources:
-        source.error_text = services.error_message(source)[0]
+        source.error_text = services.error_message(source)
     return render(request, "observatory/source_list.html", {"sources": sources, "form": form})
 
 
@@ -113,14 +113,13 @@ def source_list(request):
 def source_detail(request, pk):
     _manager(request)
     source = get_object_or_404(Source, pk=pk)
-    error, detail = services.error_message(source)
+    error = services.error_message(source)
     return render(
         request,
         "observatory/source_detail.html",
         {
             "source": source,
             "error": error,
-            "detail": detail,
             "items": source.publications.all()[:20],
         },
     )

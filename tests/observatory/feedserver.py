@@ -2,6 +2,7 @@
 
 import threading
 import time
+import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 RSS = b"""<?xml version="1.0" encoding="utf-8"?>
@@ -134,6 +135,9 @@ class FeedHandler(BaseHTTPRequestHandler):
             self._send(b"", status=302, headers=[("Location", "/loop-a")])
         elif path == "/moved":
             self._send(b"", status=301, headers=[("Location", "/rss.xml")])
+        elif path.startswith("/redirect?to="):
+            target = urllib.parse.unquote(path.partition("=")[2])
+            self._send(b"", status=302, headers=[("Location", target)])
         elif path == "/to-file":
             self._send(b"", status=302, headers=[("Location", "file:///etc/passwd")])
         else:
@@ -141,8 +145,13 @@ class FeedHandler(BaseHTTPRequestHandler):
 
 
 class FeedServer:
+    """A feed server on a loopback address (127.0.0.2 by default: the one the tests allow)."""
+
+    def __init__(self, host: str = "127.0.0.2"):
+        self.host = host
+
     def __enter__(self):
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), FeedHandler)
+        self.httpd = ThreadingHTTPServer((self.host, 0), FeedHandler)
         self.httpd.daemon_threads = True
         self.httpd.block_on_close = False  # a slow handler must not hold the test up
         self.httpd.hits = {}
@@ -159,7 +168,7 @@ class FeedServer:
         self.httpd.server_close()
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_port}{path}"
+        return f"http://{self.host}:{self.httpd.server_port}{path}"
 
     @property
     def hits(self) -> dict:

@@ -9,6 +9,7 @@ from cityloom.observatory import services
 from cityloom.observatory.fetching import FeedError, Limits, fetch, parse
 from cityloom.observatory.models import Publication, Source
 from cityloom.practices.models import Tag
+from tests.observatory.feedserver import FeedServer
 
 
 def _source(feeds, path, **kwargs) -> Source:
@@ -93,11 +94,10 @@ def test_broken_feed_is_recorded_not_raised(db, feeds, limits, path, code):
     source = _source(feeds, path)
     assert services.poll_source(source, limits=limits) == 0
     source.refresh_from_db()
-    assert source.last_error.split("|")[0] == code
+    assert source.last_error == code
     assert source.error_count == 1
     assert Publication.objects.count() == 0
-    message, _detail = services.error_message(source)
-    assert message == str(services.ERRORS[code])
+    assert services.error_message(source) == str(services.ERRORS[code])
 
 
 def test_external_entities_are_never_resolved(db, feeds, limits):
@@ -109,12 +109,12 @@ def test_unreachable_server(db, limits):
     import socket
 
     with socket.socket() as s:  # a port nobody listens on
-        s.bind(("127.0.0.1", 0))
+        s.bind(("127.0.0.2", 0))
         port = s.getsockname()[1]
-    source = Source.objects.create(title="gone", url=f"http://127.0.0.1:{port}/feed")
+    source = Source.objects.create(title="gone", url=f"http://127.0.0.2:{port}/feed")
     services.poll_source(source, limits=limits)
     source.refresh_from_db()
-    assert source.last_error.startswith("unreachable|")
+    assert source.last_error == "unreachable"
 
 
 def test_transient_error_is_retried(db, feeds, limits):
@@ -174,3 +174,91 @@ def test_poll_task_runs_through_the_task_backend(db, feeds, settings):
     source = _source(feeds, "/rss.xml")
     result = poll_source.enqueue(source.pk)
     assert result.return_value == 2
+
+
+# Server-side requests: the poller never connects to a non-public address.
+
+
+@pytest.fixture
+def internal():
+    """A server on 127.0.0.1, the address the tests do not allow: it must never be reached."""
+    with FeedServer(host="127.0.0.1") as server:
+        yield server
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:{port}/rss.xml",
+        "http://localhost:{port}/rss.xml",  # a name that resolves to loopback
+        "http://[::ffff:127.0.0.1]:{port}/rss.xml",  # IPv4-mapped
+        "http://2130706433:{port}/rss.xml",  # 127.0.0.1 as one number
+    ],
+)
+def test_default_policy_refuses_loopback(db, internal, url):
+    source = Source.objects.create(
+        title="internal", url=url.format(port=internal.httpd.server_port)
+    )
+    services.poll_source(source, limits=Limits(attempts=1))
+    source.refresh_from_db()
+    assert source.last_error == "forbidden"
+    assert internal.hits == {}
+
+
+def test_redirect_to_loopback_is_refused(db, feeds, internal, limits):
+    target = f"http://127.0.0.1:{internal.httpd.server_port}/rss.xml"
+    source = _source(feeds, "/redirect?to=" + target)
+    assert services.poll_source(source, limits=limits) == 0
+    source.refresh_from_db()
+    assert source.last_error == "forbidden"
+    assert internal.hits == {}
+    assert Publication.objects.count() == 0
+
+
+def test_the_error_shown_does_not_tell_open_ports_from_closed(db, feeds, limits):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.2", 0))
+        closed = s.getsockname()[1]
+    open_port = Source.objects.create(title="a", url=feeds.url("/page.html"))
+    closed_port = Source.objects.create(title="b", url=f"http://127.0.0.2:{closed}/")
+    for source in (open_port, closed_port):
+        services.poll_source(source, limits=limits)
+        source.refresh_from_db()
+        # No errno, no "Connection refused", no port: only the translated explanation.
+        assert str(closed) not in services.error_message(source)
+        assert "refused" not in services.error_message(source).lower()
+        assert "|" not in source.last_error
+
+
+@pytest.mark.parametrize(
+    ("address", "public"),
+    [
+        ("93.184.216.34", True),
+        ("2606:4700::1111", True),
+        ("127.0.0.1", False),
+        ("10.1.2.3", False),
+        ("172.16.0.1", False),
+        ("192.168.1.1", False),
+        ("169.254.169.254", False),  # cloud metadata
+        ("100.64.0.1", False),  # carrier-grade NAT
+        ("0.0.0.0", False),
+        ("224.0.0.1", False),
+        ("240.0.0.1", False),
+        ("::1", False),
+        ("fe80::1", False),
+        ("fc00::1", False),
+        ("ff02::1", False),
+        ("::ffff:10.0.0.1", False),
+        ("::ffff:93.184.216.34", True),
+        ("64:ff9b::7f00:1", False),  # NAT64 of 127.0.0.1
+        ("2002:7f00:1::", False),  # 6to4
+    ],
+)
+def test_public_address_classification(address, public):
+    import ipaddress
+
+    from cityloom.observatory.fetching import is_public_address
+
+    assert is_public_address(ipaddress.ip_address(address)) is public

@@ -1,6 +1,7 @@
 """Cityloom settings: one module, read from the environment, safe defaults on a laptop."""
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -64,13 +65,16 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Its API docs page then uses the bundled Swagger UI: no CDN, no inline script (CSP).
+    "ninja",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    # Core before django_tasks_db: its `db_worker` (the library's, with heartbeat and reaper) wins.
+    "cityloom.core",
     "django_tasks",
     "django_tasks_db",
-    "cityloom.core",
     "cityloom.accounts",
     "cityloom.network",
     "cityloom.practices",
@@ -82,9 +86,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cityloom.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "cityloom.core.middleware.RefuseNulCharacterMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -143,7 +149,8 @@ else:
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend that first refuses addresses that failed too often (admin included).
+    "cityloom.accounts.backends.ThrottledModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -156,8 +163,18 @@ LOGIN_REDIRECT_URL = "network:dashboard"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_EMAIL_VERIFICATION = env_str("CITYLOOM_EMAIL_VERIFICATION", "optional")
+# Mandatory, not configurable: an address nobody proved must never stand for a city's person.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_ADAPTER = "cityloom.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {
+    "signup": "cityloom.accounts.forms.SignupForm",
+    "reset_password": "cityloom.accounts.forms.ResetPasswordForm",
+}
+# allauth counts in the "default" cache (each worker's memory) and locks an account for everyone
+# after a few failures. cityloom.accounts.throttle counts in the shared cache instead: failed
+# logins per (account, address) and per address, sign-ups and password resets per address and
+# per recipient.
+ACCOUNT_RATE_LIMITS = {"login_failed": None, "login": None, "signup": None, "reset_password": None}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Cityloom] "
 ACCOUNT_LOGOUT_ON_GET = False
 SOCIALACCOUNT_PROVIDERS = {
@@ -203,10 +220,73 @@ TASKS = {
     }
 }
 
+
+def _lease(name: str, default: str) -> float:
+    raw = env_str(name, default)
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < 86400:
+        raise ImproperlyConfigured(f"{name} must be a number of seconds above 0, not {raw!r}")
+    return seconds
+
+
+# Each `cityloom db_worker` writes a heartbeat every lease/6 seconds. A worker silent for a whole
+# lease is dead: its running tasks are run again (3 runs at most, then failed), its e-mails go
+# back to the queue and the jobs no task is left to finish are marked failed. Every worker
+# checks at start and every lease/2 seconds (cityloom/core/jobs.py).
+CITYLOOM_WORKER_LEASE = _lease("CITYLOOM_WORKER_LEASE", "60")
+
+
+def _hsts_seconds(name: str) -> int:
+    raw = env_str(name, "0")
+    if not re.fullmatch(r"[0-9]{1,9}", raw):
+        raise ImproperlyConfigured(f"{name} must be a whole number of seconds, not {raw!r}")
+    return int(raw)
+
+
+def _proxy_ssl_header(name: str) -> tuple[str, str] | None:
+    raw = env_str(name)
+    if not raw:
+        return None
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9-]*", raw):
+        raise ImproperlyConfigured(
+            f"{name} must be a header name like X-Forwarded-Proto, not {raw!r}"
+        )
+    return f"HTTP_{raw.upper().replace('-', '_')}", "https"
+
+
+# In production, behind HTTPS: CITYLOOM_SECURE_COOKIES=true, CITYLOOM_SSL_REDIRECT=true and
+# CITYLOOM_HSTS_SECONDS=31536000 (start small: browsers remember it). Defaults suit a laptop.
 SESSION_COOKIE_SECURE = env_bool("CITYLOOM_SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_SSL_REDIRECT = env_bool("CITYLOOM_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = _hsts_seconds("CITYLOOM_HSTS_SECONDS")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("CITYLOOM_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env_bool("CITYLOOM_HSTS_PRELOAD", default=False)
+# Only when a proxy ends TLS and always sets (or strips) this header: otherwise any client
+# could claim HTTPS. X-Forwarded-Proto: https is then trusted as a secure request.
+SECURE_PROXY_SSL_HEADER = _proxy_ssl_header("CITYLOOM_PROXY_SSL_HEADER")
+# How many proxies (load balancer, nginx) stand in front of the app servers: attempt counters
+# then key on the address they saw (X-Forwarded-For), not on the proxy's own address.
+_raw_proxies = env_str("CITYLOOM_TRUSTED_PROXIES", "0")
+if not re.fullmatch(r"[0-9]", _raw_proxies):
+    raise ImproperlyConfigured(
+        f"CITYLOOM_TRUSTED_PROXIES must be a number of proxies, not {_raw_proxies!r}"
+    )
+CITYLOOM_TRUSTED_PROXIES = int(_raw_proxies)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# The Content-Security-Policy header is set by cityloom.core.middleware (no inline script/style).
+# Cities that sign in through their own OpenID Connect provider: its origin, space-separated,
+# e.g. "https://login.bilbao.eus" (the sign-in form posts, then redirects, there).
+CITYLOOM_CSP_FORM_ACTION = env_str("CITYLOOM_CSP_FORM_ACTION").split()
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,11 @@
+import uuid
+from email.utils import make_msgid, parseaddr
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TimeStampedModel(models.Model):
@@ -48,3 +53,75 @@ def record(verb: str, target: models.Model, *, actor=None, **data) -> AuditEvent
         target_label=str(target)[:255],
         data=data,
     )
+
+
+def _mail_key() -> str:
+    return uuid.uuid4().hex
+
+
+def _message_id() -> str:
+    # The sender's own domain: a Message-ID names the host that made it (RFC 5322 3.6.4).
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "cityloom.localhost"
+    return make_msgid(domain=domain)
+
+
+class OutgoingMail(models.Model):
+    """One e-mail to send, written in the same transaction as the change it tells about.
+
+    The row is the unit of exactly-once: a task claims it (queued -> sending) with a
+    conditional update, sends it, marks it sent; a task run again on a sent row does nothing.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", pgettext_lazy("mail state", "queued")
+        SENDING = "sending", pgettext_lazy("mail state", "sending")
+        SENT = "sent", pgettext_lazy("mail state", "sent")
+        FAILED = "failed", pgettext_lazy("mail state", "failed")
+
+    key = models.CharField(_("key"), max_length=200, unique=True, default=_mail_key)
+    to = models.EmailField(_("to"), max_length=254)
+    template = models.CharField(_("template"), max_length=200)
+    context = models.JSONField(_("context"), default=dict, blank=True)
+    language = models.CharField(_("language"), max_length=10)
+    # Kept from the first attempt to the last: a receiver that got a message twice (the one
+    # crash window documented in cityloom/core/mail.py) sees the same Message-ID and drops one.
+    message_id = models.CharField(
+        _("Message-ID"), max_length=255, unique=True, default=_message_id, editable=False
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=State, default=State.QUEUED, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    subject = models.CharField(_("subject"), max_length=500, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    claimed_by = models.CharField(_("claimed by worker"), max_length=64, blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.template} → {self.to} ({self.state})"
+
+
+class WorkerHeartbeat(models.Model):
+    """A task worker's sign of life; one silent for longer than the lease is taken as dead."""
+
+    worker_id = models.CharField(_("worker id"), max_length=64, unique=True)
+    hostname = models.CharField(_("host"), max_length=255, blank=True)
+    pid = models.PositiveIntegerField(_("process id"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    seen_at = models.DateTimeField(_("last seen at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("task worker")
+        verbose_name_plural = _("task workers")
+        ordering = ["-seen_at"]
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} ({self.hostname}:{self.pid})"

@@ -271,3 +271,125 @@ def test_late_change_moves_few_sessions_from_the_published_grid(meeting, people,
     assert len(changed) <= 3  # the session, and at most the two it had to swap with
     assert {int(t[1:]) for t in report.moved} == changed
     assert services.has_unpublished_changes(Meeting.objects.get(pk=meeting.pk))
+
+
+def _crash(*args, **kwargs):
+    raise RuntimeError("solver bug: index 7 out of range")
+
+
+def test_crashed_build_fails_the_job_and_frees_the_meeting(
+    meeting, voted, secretariat, monkeypatch, django_capture_on_commit_callbacks, caplog, client
+):
+    monkeypatch.setattr(barcamp, "solve", _crash)  # stands for any bug in the engine
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_grid(meeting, by=secretariat)
+    meeting.refresh_from_db()
+    assert meeting.grid_job == Meeting.GridJob.FAILED
+    assert meeting.grid_errors == [{"code": "crashed", "problems": []}]
+    assert not meeting.is_grid_busy
+    [crash] = [r for r in caplog.records if r.getMessage().endswith("crashed")]
+    assert crash.exc_info[0] is RuntimeError
+    client.force_login(secretariat)
+    assert client.get("/en/meetings/bordeaux-2013/grid/status/").status_code == 204
+    page = client.get("/en/meetings/bordeaux-2013/grid/manage/").content.decode()
+    assert "unexpected error" in page
+    assert "solver bug" not in page
+    # The meeting is not "busy": the next build, a move and the publication go through.
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_grid(meeting, by=secretariat)
+    meeting.refresh_from_db()
+    assert meeting.grid_job == Meeting.GridJob.DONE
+    topic = Topic.objects.get(pk=voted["3D tools"].pk)
+    room, slot = meeting.rooms.get(name="Salle Mably"), meeting.slots.order_by("starts_at")[2]
+    services.move_session(topic, by=secretariat, room=room, slot=slot)
+    services.publish_grid(meeting, by=secretariat, notify=False)
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.PUBLISHED
+
+
+def test_grid_job_whose_requester_is_gone_does_not_stay_queued(
+    meeting, voted, secretariat, django_capture_on_commit_callbacks
+):
+    from cityloom.meetings.tasks import optimise_grid_task
+
+    services.request_grid(meeting, by=secretariat)  # queued, the task not yet run
+    secretariat_id = secretariat.pk
+    secretariat.delete()
+    optimise_grid_task.enqueue(meeting_id=meeting.pk, mode="build", by_id=secretariat_id)
+    meeting.refresh_from_db()
+    assert meeting.grid_job == Meeting.GridJob.FAILED
+    assert not meeting.is_grid_busy
+
+
+@pytest.fixture
+def database_tasks(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.CITYLOOM_WORKER_LEASE = 60
+
+
+def _killed_build(meeting, secretariat, *, runs):
+    """The grid task as a worker killed mid-build left it (`runs` workers died on it)."""
+    from django.utils import timezone
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    services.request_grid(meeting, by=secretariat)
+    from cityloom.meetings.tasks import optimise_grid_task
+
+    result = optimise_grid_task.enqueue(meeting_id=meeting.pk, mode="build", by_id=secretariat.pk)
+    DBTaskResult.objects.filter(pk=result.id).update(
+        status=TaskResultStatus.RUNNING,
+        started_at=timezone.now(),
+        worker_ids=[f"killed-{n}" for n in range(runs)],
+    )
+    Meeting.objects.filter(pk=meeting.pk).update(grid_job=Meeting.GridJob.RUNNING)
+    return DBTaskResult.objects.get(pk=result.id)
+
+
+def test_build_of_a_killed_worker_is_run_again(meeting, voted, secretariat, database_tasks):
+    import datetime as dt
+
+    from django.utils import timezone
+    from django_tasks import TaskResultStatus
+
+    from cityloom.core import jobs
+    from tests.core.worker import run_ready_tasks
+
+    task = _killed_build(meeting, secretariat, runs=1)
+    jobs.reap(now=timezone.now() + dt.timedelta(seconds=61))
+    task.refresh_from_db()
+    assert task.status == TaskResultStatus.READY
+    assert run_ready_tasks() == 1
+    meeting.refresh_from_db()
+    assert meeting.grid_job == Meeting.GridJob.DONE
+    assert meeting.topics.filter(room__isnull=False).count() == 5
+
+
+def test_build_no_worker_will_finish_is_failed_and_the_meeting_freed(
+    meeting, voted, secretariat, database_tasks
+):
+    import datetime as dt
+
+    from django.utils import timezone
+    from django_tasks import TaskResultStatus
+
+    from cityloom.core import jobs
+
+    task = _killed_build(meeting, secretariat, runs=jobs.MAX_RUNS)
+    with pytest.raises(services.MeetingError, match="already being computed"):
+        services.request_grid(meeting, by=secretariat)
+    jobs.reap(now=timezone.now() + dt.timedelta(seconds=30))  # within the lease: still busy
+    meeting.refresh_from_db()
+    assert meeting.is_grid_busy
+    jobs.reap(now=timezone.now() + dt.timedelta(seconds=61))
+    task.refresh_from_db()
+    meeting.refresh_from_db()
+    assert task.status == TaskResultStatus.FAILED
+    assert meeting.grid_job == Meeting.GridJob.FAILED
+    assert meeting.grid_errors == [{"code": "lost", "problems": []}]
+    assert services.grid_error_message("lost") == (
+        "The grid computation was interrupted (its background worker stopped). "
+        "Build the grid again."
+    )
+    services.request_grid(meeting, by=secretariat)  # no longer "busy"

@@ -154,3 +154,112 @@ def test_progress_on_the_base_editions_scale(
     path = trajectory(later, rows["City A"].city_id)
     assert [year for year, _p in path["points"]] == [2014, 2016]
     assert path["points"][1][1]["ECO"] - path["points"][0][1]["ECO"] == pytest.approx(12.5)
+
+
+def test_unexpected_error_fails_the_computation_with_a_generic_message(
+    edition, secretariat, client, django_capture_on_commit_callbacks, caplog
+):
+    fill(edition)
+    # Written past the form (the admin, a script): the engine meets a number that is not one.
+    edition.uncertainty = {"runs": "many", "seed": 7, "weights_noise": 0.25}
+    edition.save()
+    computation = run(edition, secretariat, django_capture_on_commit_callbacks)
+    assert computation.status == Computation.Status.FAILED
+    assert computation.errors == [{"kind": "crashed"}]
+    assert [computing.describe(e) for e in computation.errors] == [
+        "The computation stopped on an unexpected error. It has been logged for the technical "
+        "team; try again, and tell them if it happens again."
+    ]
+    # The traceback is in the log, the exception's text is not shown to the secretariat.
+    [crash] = [r for r in caplog.records if r.getMessage().endswith("crashed")]
+    assert crash.exc_info[0] is ValueError
+    client.force_login(secretariat)
+    page = client.get(f"/en/study/editions/{edition.pk}/computation/").content.decode()
+    assert "hx-trigger" not in page
+    assert "many" not in page
+    assert "unexpected error" in page
+
+
+def _claimed_by_dead_worker(computation, *, runs):
+    """The computation's task as a worker left it when it was killed, `runs` times over."""
+    from django.utils import timezone
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from cityloom.study.tasks import compute_edition
+
+    result = compute_edition.enqueue(computation.pk)
+    DBTaskResult.objects.filter(pk=result.id).update(
+        status=TaskResultStatus.RUNNING,
+        started_at=timezone.now(),
+        worker_ids=[f"killed-{n}" for n in range(runs)],
+    )
+    Computation.objects.filter(pk=computation.pk).update(
+        status=Computation.Status.RUNNING, progress=15
+    )
+    return DBTaskResult.objects.get(pk=result.id)
+
+
+@pytest.fixture
+def database_tasks(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.CITYLOOM_WORKER_LEASE = 60
+
+
+def test_computation_of_a_killed_worker_is_run_again_after_the_lease(
+    edition, secretariat, database_tasks
+):
+    import datetime as dt
+
+    from django.utils import timezone
+    from django_tasks import TaskResultStatus
+
+    from cityloom.core import jobs
+    from tests.core.worker import run_ready_tasks
+
+    fill(edition)
+    computation = Computation.objects.create(edition=edition, requested_by=secretariat)
+    task = _claimed_by_dead_worker(computation, runs=1)
+    jobs.reap(now=timezone.now() + dt.timedelta(seconds=30))  # within the lease: left alone
+    task.refresh_from_db()
+    assert task.status == TaskResultStatus.RUNNING
+    jobs.reap(now=timezone.now() + dt.timedelta(seconds=61))
+    task.refresh_from_db()
+    assert task.status == TaskResultStatus.READY
+    assert run_ready_tasks() == 1
+    task.refresh_from_db()
+    computation.refresh_from_db()
+    assert task.status == TaskResultStatus.SUCCESSFUL
+    assert task.worker_ids == ["killed-0", "survivor"]
+    assert computation.status == Computation.Status.DONE
+    assert computation.results.count() == 3
+
+
+def test_computation_that_killed_its_worker_three_times_is_failed_and_stops_polling(
+    edition, secretariat, client, database_tasks
+):
+    import datetime as dt
+
+    from django.utils import timezone
+    from django_tasks import TaskResultStatus
+
+    from cityloom.core import jobs
+
+    fill(edition)
+    computation = Computation.objects.create(edition=edition, requested_by=secretariat)
+    task = _claimed_by_dead_worker(computation, runs=jobs.MAX_RUNS)
+    client.force_login(secretariat)
+    status_url = f"/en/study/editions/{edition.pk}/computation/"
+    assert 'hx-trigger="every 1s"' in client.get(status_url).content.decode()
+    jobs.reap(now=timezone.now() + dt.timedelta(seconds=61))
+    task.refresh_from_db()
+    computation.refresh_from_db()
+    assert task.status == TaskResultStatus.FAILED
+    assert task.exception_class_path == "cityloom.core.jobs.WorkerLost"
+    assert computation.status == Computation.Status.FAILED
+    assert [computing.describe(e) for e in computation.errors] == [
+        "The computation was interrupted (its background worker stopped). Start it again."
+    ]
+    page = client.get(status_url).content.decode()
+    assert "hx-trigger" not in page
+    assert "interrupted" in page

@@ -4,6 +4,9 @@ Engine ids are the database keys with a letter: topic `T12`, room `R3`, slot `S5
 participant `P40`; the stored report uses the bare keys.
 """
 
+import logging
+
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +17,8 @@ from cityloom.meetings import permissions
 from cityloom.meetings.models import Meeting, Registration, Room, Slot, Topic, Vote
 
 from .base import MeetingError, PermissionDenied, mail_person, record
+
+log = logging.getLogger(__name__)
 
 # A dropped topic costs 5 + 1 per vote and an overflowing seat costs 1: with the per-vote
 # penalty at least the overflow weight, a voted topic always takes a free cell it may use.
@@ -128,6 +133,8 @@ def _late_move_penalty(instance: barcamp.Instance) -> float:
 
 
 def _set_job(meeting: Meeting, job: str, **fields) -> None:
+    # updated_at dates the job's last step: the reaper gives up only on jobs untouched for a lease.
+    fields["updated_at"] = timezone.now()
     Meeting.objects.filter(pk=meeting.pk).update(grid_job=job, **fields)
     meeting.grid_job = job
     for name, value in fields.items():
@@ -176,6 +183,14 @@ def grid_error_message(code: str) -> str:
         ),
         "instance": _("The meeting's data cannot be scheduled; see the details below."),
         "changed": _("The grid changed while it was computed; build it again."),
+        "crashed": _(
+            "The grid computation stopped on an unexpected error. It has been logged for the "
+            "technical team; try again, and tell them if it happens again."
+        ),
+        "lost": _(
+            "The grid computation was interrupted (its background worker stopped). "
+            "Build the grid again."
+        ),
     }.get(code, _("The grid could not be computed."))
 
 
@@ -187,11 +202,25 @@ def optimise_grid(
     seed: int = barcamp.DEFAULT_SEED,
     time_limit: float | None = None,
 ) -> barcamp.Report:
-    """Run the engine and store the grid; `late` moves as few sessions as it can."""
+    """Run the engine and store the grid; `late` moves as few sessions as it can.
+
+    The job ends done or failed whatever happens: an unexpected error is logged with its
+    traceback and stored as `crashed`, shown as a generic message.
+    """
     if not permissions.can_manage_grid(by, meeting):
         raise PermissionDenied
     meeting.refresh_from_db()  # the published grid may be newer than the caller's copy
     _set_job(meeting, Meeting.GridJob.RUNNING)
+    try:
+        return _optimise(meeting, by=by, mode=mode, seed=seed, time_limit=time_limit)
+    except MeetingError:
+        raise
+    except Exception as exc:
+        log.exception("the grid of %s crashed", meeting.slug)
+        raise _fail(meeting, "crashed") from exc
+
+
+def _optimise(meeting: Meeting, *, by, mode: str, seed: int, time_limit) -> barcamp.Report:
     instance = engine_instance(meeting)
     previous = {
         Mode.BUILD: None,
@@ -220,6 +249,51 @@ def optimise_grid(
     except IntegrityError as exc:
         raise _fail(meeting, "changed") from exc
     return solution.report
+
+
+def run_grid_job(meeting_id: int, *, mode: str, by_id: int | None) -> str:
+    """The background task's body: the meeting's queued grid job ends done or failed."""
+    meeting = Meeting.objects.filter(pk=meeting_id).first()
+    if meeting is None:
+        return "missing"
+    by = get_user_model().objects.filter(pk=by_id).first()
+    try:
+        report = optimise_grid(meeting, by=by, mode=mode)
+    except MeetingError as exc:  # stored on the meeting for the secretariat to read
+        log.warning("grid of %s failed: %s", meeting.slug, exc.messages[0])
+        return Meeting.GridJob.FAILED
+    except Exception:
+        # Before the engine started (the requester was removed, or lost the right): the job
+        # must not stay queued, or the meeting would refuse every build, move and publish.
+        log.exception("the grid job of %s could not start", meeting.slug)
+        _fail(meeting, "crashed")
+        return Meeting.GridJob.FAILED
+    log.info("grid of %s: objective %s", meeting.slug, report.objective)
+    return Meeting.GridJob.DONE
+
+
+BUSY = (Meeting.GridJob.QUEUED, Meeting.GridJob.RUNNING)
+
+
+def unfinished_grids(before) -> list[int]:
+    """Meetings whose grid job is queued or running and has not moved since `before`."""
+    return list(
+        Meeting.objects.filter(grid_job__in=BUSY, updated_at__lt=before).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def abandon_grids(ids: list[int]) -> int:
+    """Grid jobs no worker will finish (theirs died): failed, so the meeting is free again."""
+    count = Meeting.objects.filter(pk__in=ids, grid_job__in=BUSY).update(
+        grid_job=Meeting.GridJob.FAILED,
+        grid_errors=[{"code": "lost", "problems": []}],
+        updated_at=timezone.now(),
+    )
+    if count:
+        log.warning("grid jobs of meetings %s: their worker stopped; marked failed", ids)
+    return count
 
 
 def _store_grid(meeting, instance, solution, *, pins, mode: str, by) -> None:

@@ -414,8 +414,20 @@ def _progress(computation_id: int) -> Callable[[int, str], None]:
     return update
 
 
-def run_computation(computation_id: int) -> Computation:
-    """Snapshot, compute, store: the body of the background task, progress on the row."""
+def run_computation(computation_id: int) -> Computation | None:
+    """Snapshot, compute, store: the body of the background task, progress on the row.
+
+    Whatever happens the row ends done or failed: an unexpected error is logged with its
+    traceback and shown to the secretariat as a generic message (the `crashed` problem).
+    """
+    try:
+        return _run(computation_id)
+    except Exception:
+        logger.exception("computation %s crashed", computation_id)
+        return _fail(computation_id, [{"kind": "crashed"}])
+
+
+def _run(computation_id: int) -> Computation | None:
     computation = Computation.objects.select_related("edition").get(pk=computation_id)
     edition = computation.edition
     update = _progress(computation_id)
@@ -436,12 +448,37 @@ def run_computation(computation_id: int) -> Computation:
     return Computation.objects.get(pk=computation_id)
 
 
-def _fail(computation_id: int, problems: list[dict]) -> Computation:
+def _fail(computation_id: int, problems: list[dict]) -> Computation | None:
     Computation.objects.filter(pk=computation_id).update(
         status=Computation.Status.FAILED, errors=problems, finished_at=timezone.now(), progress=100
     )
     logger.info("computation %s failed: %s", computation_id, problems)
-    return Computation.objects.get(pk=computation_id)
+    return Computation.objects.filter(pk=computation_id).first()
+
+
+UNFINISHED = (Computation.Status.QUEUED, Computation.Status.RUNNING)
+
+
+def unfinished_computations(before) -> list[int]:
+    """Computations still queued or running that were requested before `before`."""
+    return list(
+        Computation.objects.filter(status__in=UNFINISHED, created_at__lt=before).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def abandon_computations(ids: list[int]) -> int:
+    """Computations no worker will finish (theirs died): failed, so the page stops polling."""
+    count = Computation.objects.filter(pk__in=ids, status__in=UNFINISHED).update(
+        status=Computation.Status.FAILED,
+        errors=[{"kind": "lost"}],
+        finished_at=timezone.now(),
+        progress=100,
+    )
+    if count:
+        logger.warning("computations %s: their worker stopped; marked failed", ids)
+    return count
 
 
 def store_results(computation_id: int, snapshot: dict, computed: Computed) -> None:
@@ -531,6 +568,13 @@ def describe(problem: dict) -> str:
         ),
         "no_data": lambda: _("The engine was left with no data at step %(step)s.") % p,
         "engine": lambda: _("The index engine refused the data: %(message)s") % p,
+        "crashed": lambda: _(
+            "The computation stopped on an unexpected error. It has been logged for the "
+            "technical team; try again, and tell them if it happens again."
+        ),
+        "lost": lambda: _(
+            "The computation was interrupted (its background worker stopped). Start it again."
+        ),
     }
     return messages[kind]() if kind in messages else str(problem)
 

@@ -11,6 +11,14 @@ def _fast_and_synchronous(settings):
     settings.SITE_URL = "http://testserver"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_local_cache():
+    # Local memory outlives a test's transaction: counters left there by one test would leak.
+    from django.core.cache import caches
+
+    caches["default"].clear()
+
+
 @pytest.fixture(scope="session")
 def _catalogs_compiled():
     call_command("compile_catalogs", verbosity=0)

@@ -1,11 +1,13 @@
 import datetime as dt
 
 import factory
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 
 from cityloom.network.models import (
     City,
     Commission,
+    Invitation,
     Membership,
     MembershipRequest,
     Organisation,
@@ -70,6 +72,15 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create:
             obj.save()
 
+    @factory.post_generation
+    def email_verified(obj, create, extracted, **kwargs):
+        """A verified primary address, as e-mail verification is mandatory to log in;
+        `UserFactory(email_verified=False)` makes an account that never proved its address."""
+        if create:
+            EmailAddress.objects.create(
+                user=obj, email=obj.email.lower(), primary=True, verified=extracted is not False
+            )
+
 
 class MembershipRequestFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -81,3 +92,14 @@ class MembershipRequestFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"applicant{n}@example.org")
     motivation = "We want to learn from other cities."
     language = "en"
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    city = factory.SubFactory(CityFactory)
+    email = factory.Sequence(lambda n: f"invited{n}@example.org")
+    role = "member"
+    language = "en"
+    invited_by = factory.SubFactory(UserFactory)

@@ -1,5 +1,9 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django import forms
 from django.utils import translation
+from django.utils.translation import gettext as _
+
+from . import throttle
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -7,3 +11,19 @@ class AccountAdapter(DefaultAccountAdapter):
         # New people are written to in the language they signed up in.
         user.language = translation.get_language() or "en"
         return super().save_user(request, user, form, commit=commit)
+
+    def pre_authenticate(self, request, **credentials):
+        # Replaces allauth's lock per account (kept in each worker's memory): failures are
+        # counted by `throttle` in the shared counters, per (account, address) and per address.
+        if throttle.is_login_refused(request, throttle.login_of(credentials)):
+            raise forms.ValidationError(
+                _(
+                    "Too many failed attempts to sign in from your connection. "
+                    "Please wait 15 minutes and try again."
+                ),
+                code="too_many_login_attempts",
+            )
+
+    def authentication_failed(self, request, **credentials):
+        # Counted once, by the `user_login_failed` receiver in `throttle`.
+        pass

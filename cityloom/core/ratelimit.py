@@ -8,6 +8,7 @@ import hashlib
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
@@ -25,7 +26,21 @@ class Rate:
 
 
 def client_address(request: HttpRequest) -> str:
-    """The caller's address as the WSGI server saw it (a proxy in front sets REMOTE_ADDR)."""
+    """The caller's address.
+
+    Behind N trusted proxies (`CITYLOOM_TRUSTED_PROXIES=N`), the address the nearest of them saw,
+    read from the right of X-Forwarded-For: the entries to its left are written by the client
+    and prove nothing. Without proxies, REMOTE_ADDR.
+    """
+    proxies = settings.CITYLOOM_TRUSTED_PROXIES
+    if proxies:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR") or "unknown"
 
 

@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
+from cityloom.accounts import emails
 from cityloom.network.demo import DEMO_PASSWORD
 from cityloom.network.models import City, Commission
 
@@ -134,6 +135,7 @@ def _person(email, name, city, language, position) -> "User":
     if created:
         person.set_password(DEMO_PASSWORD)
     person.save()
+    emails.mark_verified(person)  # e-mail verification is mandatory to log in
     return person
 
 

@@ -5,6 +5,8 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from cityloom.accounts import emails
+
 from .models import (
     City,
     Commission,
@@ -231,21 +233,28 @@ def load_demo() -> dict[str, str]:
 def secretariat_group():
     """Back-office rights of the secretariat in the admin; object rules still apply on top."""
     from django.contrib.auth.models import Group, Permission
+    from django.db.models import Q
 
     group, _ = Group.objects.get_or_create(name="Secretariat")
+    # The domains' records (each admin then keeps the secretariat to its commissions), the
+    # audit trail to read, and no "auth" right at all: groups and permissions are given by
+    # superusers only. People join by invitation; adding or deleting accounts is the
+    # superusers' too.
     group.permissions.set(
         Permission.objects.filter(
-            content_type__app_label__in=[
-                "network",
-                "accounts",
-                "core",
-                "practices",
-                "observatory",
-                "study",
-                "meetings",
-                "mentoring",
-            ]
-        ).exclude(codename__in=["delete_auditevent", "change_auditevent", "add_auditevent"])
+            Q(
+                content_type__app_label__in=[
+                    "network",
+                    "accounts",
+                    "practices",
+                    "observatory",
+                    "study",
+                    "meetings",
+                    "mentoring",
+                ]
+            )
+            | Q(content_type__app_label="core", codename="view_auditevent")
+        ).exclude(codename__in=["add_user", "delete_user"])
     )
     return group
 
@@ -292,4 +301,6 @@ def _person(email, name, city, role, *, position, language, staff=False):
     if created:
         person.set_password(DEMO_PASSWORD)
     person.save()
+    # E-mail verification is mandatory: the demo's made-up addresses count as proved.
+    emails.mark_verified(person)
     return person

@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
 from .models import City, Commission
@@ -66,6 +66,38 @@ class InvitationForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Language"), choices=User._meta.get_field("language").choices
     )
+
+
+class NewAccountForm(forms.Form):
+    """The password of an account created from an invitation link."""
+
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Password (again)"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, invitation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invitation = invitation
+
+    def clean(self):
+        data = super().clean()
+        password = data.get("password1")
+        if password and password != data.get("password2"):
+            self.add_error("password2", _("You must type the same password each time."))
+        elif password:
+            person = User(email=self.invitation.email, name=self.invitation.name)
+            try:
+                password_validation.validate_password(password, person)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
 
 
 class CityProfileForm(forms.ModelForm):

@@ -1,12 +1,17 @@
 """The organisation, its commissions and working groups, cities and their memberships."""
 
+import datetime as dt
+
 from django.conf import settings
+from django.core import signing
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from cityloom.accounts.models import User
 from cityloom.core.i18n import country_name, translated
 from cityloom.core.models import TimeStampedModel
 from cityloom.core.text import fold
@@ -202,8 +207,38 @@ class Membership(TimeStampedModel):
         return f"{self.city.name} — {self.commission}"
 
 
+def _signed(salt: str, pk: int, email: str) -> str:
+    # No timestamp in the token: validity is the model's (created_at), the same on every page.
+    return signing.Signer(salt=salt).sign_object({"pk": pk, "email": email.lower()})
+
+
+def _unsigned(salt: str, token: str) -> dict:
+    """The payload of a token we signed, or {} for anything else."""
+    try:
+        data = signing.Signer(salt=salt).unsign_object(token)
+    except signing.BadSignature:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+class MembershipRequestQuerySet(models.QuerySet):
+    def for_token(self, token: str):
+        """The request a confirmation link names (None if forged or altered)."""
+        data = _unsigned(MembershipRequest.TOKEN_SALT, token)
+        if not data:
+            return None
+        return self.filter(pk=data.get("pk"), email__iexact=data.get("email", "")).first()
+
+
 class MembershipRequest(TimeStampedModel):
+    TOKEN_SALT = "cityloom.network.membership-request"
+    # The link mailed to the applicant proves the address; unconfirmed requests then lapse.
+    CONFIRMATION_VALIDITY = dt.timedelta(days=3)
+
     class Status(models.TextChoices):
+        # Nobody has proved the address yet: no mail but the confirmation link, and the request
+        # does not hold the city's one pending place.
+        UNCONFIRMED = "unconfirmed", pgettext_lazy("request status", "unconfirmed")
         PENDING = "pending", pgettext_lazy("request status", "pending")
         APPROVED = "approved", pgettext_lazy("request status", "approved")
         REJECTED = "rejected", pgettext_lazy("request status", "rejected")
@@ -222,7 +257,7 @@ class MembershipRequest(TimeStampedModel):
     email = models.EmailField(_("e-mail"))
     motivation = models.TextField(_("motivation"), max_length=4000)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
-    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.PENDING)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("decided by"),
@@ -233,6 +268,8 @@ class MembershipRequest(TimeStampedModel):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_message = models.TextField(_("message to the applicant"), blank=True)
+
+    objects = MembershipRequestQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("membership request")
@@ -249,6 +286,17 @@ class MembershipRequest(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.city.name} → {self.commission}"
+
+    @property
+    def confirmation_token(self) -> str:
+        return _signed(self.TOKEN_SALT, self.pk, self.email)
+
+    @property
+    def is_confirmable(self) -> bool:
+        return (
+            self.status == self.Status.UNCONFIRMED
+            and timezone.now() < self.created_at + self.CONFIRMATION_VALIDITY
+        )
 
 
 class CommissionRelation(models.Model):
@@ -312,19 +360,64 @@ class JointActivity(models.Model):
         return translated(self, "title")
 
 
+class InvitationQuerySet(models.QuerySet):
+    def for_token(self, token: str):
+        """The invitation a link names (None if forged or altered)."""
+        data = _unsigned(Invitation.TOKEN_SALT, token)
+        if not data:
+            return None
+        return self.filter(pk=data.get("pk"), email__iexact=data.get("email", "")).first()
+
+    def open(self):
+        """Not yet accepted and still valid."""
+        return self.filter(
+            accepted_at__isnull=True, created_at__gt=timezone.now() - Invitation.VALIDITY
+        )
+
+
 class Invitation(TimeStampedModel):
-    """A focal point inviting a colleague of their city."""
+    """A city's place offered to an address: a colleague invited by a focal point, or the focal
+    point's role when the secretariat approves a request. Nothing changes on any account until the
+    address's owner accepts through the link mailed to it."""
+
+    TOKEN_SALT = "cityloom.network.invitation"
+    VALIDITY = dt.timedelta(days=30)
 
     city = models.ForeignKey(
         City, verbose_name=_("city"), on_delete=models.CASCADE, related_name="+"
     )
     email = models.EmailField(_("e-mail"))
+    role = models.CharField(_("role"), max_length=16, choices=User.Role, default=User.Role.MEMBER)
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    position = models.CharField(_("position"), max_length=150, blank=True)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("invited by"),
         on_delete=models.CASCADE,
         related_name="+",
     )
+    request = models.ForeignKey(
+        "MembershipRequest",
+        verbose_name=_("membership request"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="invitations",
+    )
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = InvitationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("invitation")
@@ -333,3 +426,11 @@ class Invitation(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.email
+
+    @property
+    def token(self) -> str:
+        return _signed(self.TOKEN_SALT, self.pk, self.email)
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and timezone.now() < self.created_at + self.VALIDITY

@@ -3,8 +3,6 @@
 import datetime as dt
 from collections.abc import Iterable, Mapping
 
-from allauth.account.forms import default_token_generator
-from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +11,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from cityloom.accounts import emails
+from cityloom.accounts.throttle import MAILS_PER_RECIPIENT
+from cityloom.core import ratelimit
 from cityloom.core.mail import queue_mail
 from cityloom.core.models import record
 
@@ -91,20 +92,31 @@ def import_geonames_cities(*, geonames_ids: Iterable[int] | None = None) -> int:
     return import_cities(cities, cache.get_countries())
 
 
-def _password_link(user) -> str:
-    """A link to choose a password, in the person's language (it doubles as account activation)."""
-    key = default_token_generator.make_token(user)
-    with translation.override(user.language):
-        path = reverse(
-            "account_reset_password_from_key",
-            kwargs={"uidb36": user_pk_to_url_str(user), "key": key},
-        )
-    return settings.SITE_URL + path
-
-
-def _login_link(language: str) -> str:
+def _absolute(path_name: str, language: str, *args) -> str:
+    """A link in the recipient's language."""
     with translation.override(language):
-        return settings.SITE_URL + reverse("account_login")
+        return settings.SITE_URL + reverse(path_name, args=args)
+
+
+def _refuse_members(city: City, commission: Commission) -> None:
+    if Membership.objects.filter(
+        city=city,
+        commission=commission,
+        status__in=[Membership.Status.ACTIVE, Membership.Status.SUSPENDED],
+    ).exists():
+        raise MembershipError(
+            _("%(city)s is already a member of %(commission)s.")
+            % {"city": city.name, "commission": commission.display_name},
+            code="already_member",
+        )
+
+
+def _already_pending_error(city: City, commission: Commission) -> MembershipError:
+    return MembershipError(
+        _("%(city)s has already applied to %(commission)s; the secretariat will answer soon.")
+        % {"city": city.name, "commission": commission.display_name},
+        code="already_pending",
+    )
 
 
 def apply_for_membership(
@@ -117,45 +129,88 @@ def apply_for_membership(
     language: str,
     contact_position: str = "",
 ) -> MembershipRequest:
-    """Record a city's application; refuse members and cities already waiting for an answer."""
+    """Record a city's application, unconfirmed, and mail a confirmation link to the address.
+
+    Anyone may fill in the form: until the link is opened, the only mail sent is that short link,
+    which repeats none of the applicant's text, and the request does not hold the city's place.
+    """
     with transaction.atomic():
-        if Membership.objects.filter(
-            city=city,
-            commission=commission,
-            status__in=[Membership.Status.ACTIVE, Membership.Status.SUSPENDED],
+        _refuse_members(city, commission)
+        if MembershipRequest.objects.filter(
+            city=city, commission=commission, status=MembershipRequest.Status.PENDING
         ).exists():
+            raise _already_pending_error(city, commission)
+        if not ratelimit.consume("membership-confirmation", email, MAILS_PER_RECIPIENT):
             raise MembershipError(
-                _("%(city)s is already a member of %(commission)s.")
-                % {"city": city.name, "commission": commission.display_name},
-                code="already_member",
+                _(
+                    "We already sent several confirmation links to %(email)s. Check that mailbox, "
+                    "or try again in an hour."
+                )
+                % {"email": email},
+                code="too_many_mails",
             )
+        application = MembershipRequest.objects.create(
+            commission=commission,
+            city=city,
+            contact_name=contact_name,
+            contact_position=contact_position,
+            email=email,
+            motivation=motivation,
+            language=language,
+            status=MembershipRequest.Status.UNCONFIRMED,
+        )
+        record("membership.applied", application, email=email)
+        with translation.override(language):
+            commission_name = commission.display_name
+        queue_mail(
+            to=email,
+            template="network/email/application_confirm",
+            language=language,
+            context={
+                "city": city.name,
+                "commission": commission_name,
+                "url": _absolute("network:apply-confirm", language, application.confirmation_token),
+                "days": MembershipRequest.CONFIRMATION_VALIDITY.days,
+            },
+        )
+    return application
+
+
+def confirm_application(application: MembershipRequest) -> MembershipRequest:
+    """The applicant opened the link: the request waits for the secretariat, who is told."""
+    with transaction.atomic():
+        application = (
+            MembershipRequest.objects.select_for_update()
+            .select_related("city", "commission")
+            .get(pk=application.pk)
+        )
+        if application.status == MembershipRequest.Status.PENDING:
+            return application  # a second click on the link changes nothing
+        if not application.is_confirmable:
+            raise MembershipError(
+                _("This confirmation link has expired or was already used. Please apply again."),
+                code="expired",
+            )
+        city, commission = application.city, application.commission
+        _refuse_members(city, commission)
+        application.status = MembershipRequest.Status.PENDING
         try:
             # The savepoint keeps the outer transaction usable if the constraint fires.
             with transaction.atomic():
-                application = MembershipRequest.objects.create(
-                    commission=commission,
-                    city=city,
-                    contact_name=contact_name,
-                    contact_position=contact_position,
-                    email=email,
-                    motivation=motivation,
-                    language=language,
-                )
+                application.save(update_fields=["status", "updated_at"])
         except IntegrityError as exc:
-            raise MembershipError(
-                _(
-                    "%(city)s has already applied to %(commission)s; the secretariat will answer soon."
-                )
-                % {"city": city.name, "commission": commission.display_name},
-                code="already_pending",
-            ) from exc
-        record("membership.applied", application, email=email)
-        context = {"city": city.name, "commission": commission.name, "contact_name": contact_name}
+            raise _already_pending_error(city, commission) from exc
+        record("membership.confirmed", application, email=application.email)
+        context = {
+            "city": city.name,
+            "commission": commission.name,
+            "contact_name": application.contact_name,
+        }
         queue_mail(
-            to=email,
+            to=application.email,
             template="network/email/application_received",
             context=context,
-            language=language,
+            language=application.language,
         )
         if commission.secretariat_email:
             queue_mail(
@@ -170,6 +225,10 @@ def apply_for_membership(
 def _decide(application: MembershipRequest, by) -> None:
     if not permissions.can_decide_request(by, application):
         raise PermissionDenied
+    if application.status == MembershipRequest.Status.UNCONFIRMED:
+        raise MembershipError(
+            _("The applicant has not confirmed this request yet."), code="unconfirmed"
+        )
     if application.status != MembershipRequest.Status.PENDING:
         raise MembershipError(_("This request has already been decided."), code="decided")
 
@@ -177,39 +236,41 @@ def _decide(application: MembershipRequest, by) -> None:
 def approve_membership(
     application: MembershipRequest, *, by, message: str = "", on: dt.date | None = None
 ) -> Membership:
-    """Make the city an active member from today and its applicant the city's focal point."""
+    """Make the city an active member from today and invite its applicant to be the focal point.
+
+    No account changes here: whoever holds the applicant's address becomes the focal point by
+    accepting the link mailed to it (creating their account if they have none).
+    """
     with transaction.atomic():
         application = MembershipRequest.objects.select_for_update().get(pk=application.pk)
         _decide(application, by)
+        owner = emails.owner_of(application.email)
+        if owner is not None and owner.city_id not in (None, application.city_id):
+            raise _other_city_error(application.email)
         today = on or timezone.localdate()
         membership, _created = Membership.objects.update_or_create(
             city=application.city,
             commission=application.commission,
             defaults={"status": Membership.Status.ACTIVE, "joined_on": today, "left_on": None},
         )
-        person = User.objects.filter(email__iexact=application.email).first()
-        is_new_account = person is None
-        if is_new_account:
-            person = User.objects.create_user(
-                email=application.email,
-                name=application.contact_name,
-                language=application.language,
-            )
-            person.set_unusable_password()
-        elif person.city_id not in (None, application.city_id):
-            raise _other_city_error(application.email)
-        person.city = application.city
-        person.role = User.Role.FOCAL_POINT
-        person.position = person.position or application.contact_position
-        person.save()
+        invitation = _invite(
+            application.city,
+            email=application.email,
+            role=User.Role.FOCAL_POINT,
+            by=by,
+            name=application.contact_name,
+            position=application.contact_position,
+            language=application.language,
+            request=application,
+        )
         _close_request(
             application,
             MembershipRequest.Status.APPROVED,
             by=by,
             message=message,
             template="network/email/application_approved",
-            set_password_url=_password_link(person) if is_new_account else "",
-            login_url=_login_link(application.language),
+            accept_url=_absolute("network:invitation", application.language, invitation.token),
+            days=Invitation.VALIDITY.days,
         )
     return membership
 
@@ -260,28 +321,31 @@ def _other_city_error(email: str) -> MembershipError:
     )
 
 
+def _invite(city: City, *, email: str, role: str, by, **fields) -> Invitation:
+    invitation = Invitation.objects.create(
+        city=city, email=email, role=role, invited_by=by, **fields
+    )
+    record("invitation.sent", invitation, actor=by, city=city.name, role=role)
+    return invitation
+
+
 def invite_colleague(city: City, *, email: str, by, language: str, name: str = "") -> Invitation:
-    """Give a colleague an account in the focal point's city and send them a link to set a password."""
+    """Mail a colleague a link to join the focal point's city; their account is not touched."""
     if not permissions.can_invite_to_city(by, city):
         raise PermissionDenied
     with transaction.atomic():
-        person = User.objects.filter(email__iexact=email).first()
-        if person is not None and person.city_id not in (None, city.pk):
+        owner = emails.owner_of(email)
+        if owner is not None and owner.city_id not in (None, city.pk):
             raise _other_city_error(email)
-        if person is not None and person.city_id == city.pk:
+        if owner is not None and owner.city_id == city.pk:
             raise MembershipError(
                 _("%(email)s is already a member of %(city)s's team.")
                 % {"email": email, "city": city.name},
                 code="already_in_city",
             )
-        if person is None:
-            person = User.objects.create_user(email=email, name=name, language=language)
-            person.set_unusable_password()
-        person.city = city
-        person.role = User.Role.MEMBER
-        person.save()
-        invitation = Invitation.objects.create(city=city, email=email, invited_by=by)
-        record("person.invited", person, actor=by, city=city.name)
+        invitation = _invite(
+            city, email=email, role=User.Role.MEMBER, by=by, name=name, language=language
+        )
         queue_mail(
             to=email,
             template="network/email/invitation",
@@ -289,13 +353,95 @@ def invite_colleague(city: City, *, email: str, by, language: str, name: str = "
             context={
                 "city": city.name,
                 "inviter": str(by),
-                "set_password_url": _password_link(person)
-                if not person.has_usable_password()
-                else "",
-                "login_url": _login_link(language),
+                "accept_url": _absolute("network:invitation", language, invitation.token),
+                "days": Invitation.VALIDITY.days,
             },
         )
     return invitation
+
+
+def _lock_open_invitation(invitation: Invitation) -> Invitation:
+    invitation = Invitation.objects.select_for_update().select_related("city").get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise MembershipError(_("This invitation was already accepted."), code="used")
+    if not invitation.is_open:
+        raise MembershipError(
+            _("This invitation has expired. Ask the person who invited you for a new one."),
+            code="expired",
+        )
+    return invitation
+
+
+def _accepted(invitation: Invitation, person, **data) -> None:
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = person
+    invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
+    record(
+        "invitation.accepted",
+        invitation,
+        actor=person,
+        city=invitation.city.name,
+        role=invitation.role,
+        **data,
+    )
+
+
+def accept_invitation(invitation: Invitation, *, by):
+    """The owner of the invited address, signed in and verified, joins the city in the role."""
+    with transaction.atomic():
+        invitation = _lock_open_invitation(invitation)
+        if not emails.has_verified(by, invitation.email):
+            raise PermissionDenied
+        person = User.objects.select_for_update().get(pk=by.pk)
+        if person.city_id not in (None, invitation.city_id):
+            raise MembershipError(
+                _(
+                    "You already belong to %(city)s; a person belongs to one city only. "
+                    "Ask the secretariat to move you."
+                )
+                % {"city": person.city.name},
+                code="other_city",
+            )
+        old = {"city": person.city_id, "role": person.role}
+        # A focal point who accepts a plain invitation to their own city stays focal point.
+        if person.city_id is None or invitation.role == User.Role.FOCAL_POINT:
+            person.role = invitation.role
+        person.city = invitation.city
+        person.name = person.name or invitation.name
+        person.position = person.position or invitation.position
+        person.save()
+        _accepted(invitation, person, old=old)
+    return person
+
+
+def create_account_from_invitation(invitation: Invitation, *, password: str):
+    """Someone without an account opened the link mailed to the invited address: that proves the
+    address, so the new account starts verified, in the city and role offered."""
+    with transaction.atomic():
+        invitation = _lock_open_invitation(invitation)
+        exists = MembershipError(
+            _("An account already uses %(email)s: sign in to accept the invitation.")
+            % {"email": invitation.email},
+            code="account_exists",
+        )
+        if emails.owner_of(invitation.email) is not None:
+            raise exists
+        try:
+            with transaction.atomic():
+                person = User.objects.create_user(
+                    email=invitation.email,
+                    password=password,
+                    name=invitation.name,
+                    position=invitation.position,
+                    language=invitation.language,
+                    city=invitation.city,
+                    role=invitation.role,
+                )
+        except IntegrityError as exc:  # created by a concurrent request since the check
+            raise exists from exc
+        emails.mark_verified(person)
+        _accepted(invitation, person, new_account=True)
+    return person
 
 
 def assign_role(person, *, role: str, by):

@@ -1,13 +1,17 @@
 from django.contrib import messages
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from cityloom.accounts import emails
+from cityloom.core import ratelimit
+from cityloom.core.ratelimit import Rate
 from cityloom.study.models import published_results
 
 from . import geo, permissions, queries, services
@@ -17,11 +21,15 @@ from .forms import (
     DirectoryFilterForm,
     InvitationForm,
     MembershipApplicationForm,
+    NewAccountForm,
     RoleForm,
 )
-from .models import City, Commission, MembershipRequest
+from .models import City, Commission, Invitation, MembershipRequest
 
 User = get_user_model()
+
+# Per address: the form is anonymous, each submission writes a row and mails a link.
+APPLICATIONS_PER_ADDRESS = Rate(limit=10, period=60 * 60)
 
 
 def home(request):
@@ -163,6 +171,10 @@ def apply(request):
     if searching:
         q = request.POST.get("city_query", "")[:100]
         cities = City.objects.search(q).order_by("-population")[:15] if len(q.strip()) >= 2 else []
+    elif request.method == "POST" and not ratelimit.consume(
+        "membership-apply", ratelimit.client_address(request), APPLICATIONS_PER_ADDRESS
+    ):
+        return ratelimit.too_many_requests(request)
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -178,7 +190,7 @@ def apply(request):
         except services.MembershipError as exc:
             form.add_error(None, exc)
         else:
-            return redirect("network:apply-done")
+            return redirect("network:apply-sent")
     city_id = form.data.get("city") if form.is_bound else request.GET.get("city")
     if city_id and str(city_id).isdigit():
         chosen = City.objects.filter(geonames_id=int(city_id)).first()
@@ -187,8 +199,75 @@ def apply(request):
     return render(request, "network/apply.html", {"form": form, "chosen": chosen, "cities": cities})
 
 
+def apply_sent(request):
+    return render(request, "network/apply_sent.html")
+
+
+def confirm_application(request, token):
+    """The link mailed to the applicant: a page with a button, as mail scanners open links."""
+    application = MembershipRequest.objects.select_related("city", "commission").for_token(token)
+    if application is None:
+        raise Http404
+    error = None
+    if request.method == "POST":
+        try:
+            services.confirm_application(application)
+        except services.MembershipError as exc:
+            error = exc.messages[0]
+        else:
+            return redirect("network:apply-done")
+    return render(
+        request, "network/apply_confirm.html", {"application": application, "error": error}
+    )
+
+
 def apply_done(request):
     return render(request, "network/apply_done.html")
+
+
+def invitation(request, token):
+    """The link mailed to an invited address: its verified owner accepts, or, if no account holds
+    the address, the visitor creates one (the link proves the address)."""
+    invitation = Invitation.objects.select_related("city", "invited_by").for_token(token)
+    if invitation is None:
+        raise Http404
+    context = {"invitation": invitation, "form": None}
+    if not invitation.is_open:
+        context["state"] = "closed"
+    elif emails.has_verified(request.user, invitation.email):
+        context["state"] = "accept"
+        if request.method == "POST":
+            try:
+                services.accept_invitation(invitation, by=request.user)
+            except services.MembershipError as exc:
+                context["error"] = exc.messages[0]
+            else:
+                return _welcome(request, invitation)
+    elif request.user.is_authenticated:
+        context["state"] = "other_account"
+    elif emails.owner_of(invitation.email) is not None:
+        context["state"] = "sign_in"
+    else:
+        context["state"] = "new_account"
+        form = context["form"] = NewAccountForm(request.POST or None, invitation=invitation)
+        if request.method == "POST" and form.is_valid():
+            try:
+                person = services.create_account_from_invitation(
+                    invitation, password=form.cleaned_data["password1"]
+                )
+            except services.MembershipError as exc:
+                form.add_error(None, exc)
+            else:
+                login(request, person, backend="cityloom.accounts.backends.ThrottledModelBackend")
+                return _welcome(request, invitation)
+    return render(request, "network/invitation.html", context)
+
+
+def _welcome(request, invitation):
+    messages.success(
+        request, _("Welcome to the team of %(city)s.") % {"city": invitation.city.name}
+    )
+    return redirect("network:dashboard")
 
 
 @login_required
@@ -200,11 +279,10 @@ def dashboard(request):
         context["pending"] = MembershipRequest.objects.filter(
             commission__in=commissions, status="pending"
         ).select_related("city", "commission")
-        context["recent_decisions"] = (
-            MembershipRequest.objects.filter(commission__in=commissions)
-            .exclude(status="pending")
-            .select_related("city", "commission", "decided_by")[:10]
-        )
+        context["recent_decisions"] = MembershipRequest.objects.filter(
+            commission__in=commissions,
+            status__in=[MembershipRequest.Status.APPROVED, MembershipRequest.Status.REJECTED],
+        ).select_related("city", "commission", "decided_by")[:10]
         context["decision_form"] = DecisionForm()
         context["people"] = (
             User.objects.filter(city__memberships__commission__in=commissions)
@@ -220,6 +298,8 @@ def dashboard(request):
         context["invitation_form"] = InvitationForm(
             initial={"language": translation.get_language()}
         )
+        if context["can_edit_city"]:
+            context["invitations"] = Invitation.objects.open().filter(city_id=user.city_id)
     return render(request, "network/dashboard.html", context)
 
 

@@ -1,4 +1,5 @@
-"""Apply in any language, the secretariat approves, the new focal point sets a password and sees their city."""
+"""Apply in any language, confirm by the mailed link, the secretariat approves, the new focal
+point creates their account from the approval link and sees their city."""
 
 import re
 
@@ -82,6 +83,15 @@ def test_membership_journey(page, network, smtp, language):
     page.fill("textarea[name=motivation]", "We want to learn from the other members.")
     assert_accessible(page)
     page.get_by_role("button", name=texts["apply"]).click()
+    page.wait_for_url(re.compile(rf"/{language}/membership/sent/$"))
+    assert_accessible(page)
+
+    # Only a link goes to the address until it is proved; the request then reaches the secretariat.
+    email = f"ana.{language}@city.example"
+    confirmation = _mail_to(smtp, email)[-1]
+    page.goto(_link(confirmation, "membership/confirm"))
+    assert_accessible(page)
+    page.locator("main form button[type=submit]").click()
     page.wait_for_url(re.compile(rf"/{language}/membership/thanks/$"))
     assert texts["done"] in page.locator("h1").inner_text()
     assert_accessible(page)
@@ -95,21 +105,32 @@ def test_membership_journey(page, network, smtp, language):
     assert Membership.objects.get(city__geonames_id=geonames_id).status == "active"
     page.get_by_role("button", name="Log out").click()
 
-    # The applicant gets the approval in their own language, with a link to choose a password.
-    approval = [m for m in smtp.messages if m["To"] == f"ana.{language}@city.example"][-1]
-    link = re.search(r"https?://\S+/accounts/password/reset/key/\S+", approval.get_content()).group(
-        0
-    )
-    page.goto(link.replace("http://testserver", ""))
+    # The approval, in the applicant's language, links to creating the account: that proves the
+    # address, so the focal point is signed in at once.
+    approval = _mail_to(smtp, email)[-1]
+    page.goto(_link(approval, "invitations", language=language))
     assert_accessible(page)
     page.fill("input[name=password1]", "a-long-new-password-42")
     page.fill("input[name=password2]", "a-long-new-password-42")
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_url(re.compile(r"/password/reset/key/done/$"))
-
-    _log_in(page, language, f"ana.{language}@city.example", "a-long-new-password-42")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(rf"/{language}/my/$"))
     assert texts["focal"] in page.locator("main").inner_text()
     assert_accessible(page)
+    page.locator("form[action$='/accounts/logout/'] button").click()
+
+    _log_in(page, language, email, "a-long-new-password-42")
+    assert texts["focal"] in page.locator("main").inner_text()
     page.get_by_role("link", name=city_name).first.click()
     assert city_name in page.locator("h1").inner_text()
     assert_accessible(page)
+
+
+def _mail_to(smtp, address):
+    return [m for m in smtp.messages if m["To"] == address]
+
+
+def _link(message, path, *, language=None) -> str:
+    """The site-relative link to `path` in a mail (the live server has its own host and port)."""
+    prefix = f"/{language}" if language else r"/[a-z]{2}"
+    found = re.search(rf"https?://[^/\s]+({prefix}/{path}/\S+/)", message.get_content())
+    return found.group(1)

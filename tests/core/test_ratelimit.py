@@ -40,3 +40,18 @@ def test_too_many_requests_page_is_translated(db):
     with translation.override("fr"):
         response = ratelimit.too_many_requests(request)
     assert response.status_code == 429
+
+
+def test_client_address_is_remote_addr_without_proxies(settings):
+    settings.CITYLOOM_TRUSTED_PROXIES = 0
+    request = RequestFactory().get("/", REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="1.2.3.4")
+    # A client cannot choose its own address by sending the header.
+    assert ratelimit.client_address(request) == "203.0.113.9"
+
+
+def test_client_address_behind_one_proxy_ignores_what_the_client_wrote(settings):
+    settings.CITYLOOM_TRUSTED_PROXIES = 1
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.7"
+    )
+    assert ratelimit.client_address(request) == "198.51.100.7"

@@ -1,10 +1,14 @@
+import datetime as dt
+import re
+
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 
 from cityloom.core.models import AuditEvent
 from cityloom.network import services
-from cityloom.network.models import Membership, MembershipRequest
+from cityloom.network.models import Invitation, Membership, MembershipRequest
 from tests.factories import (
     CityFactory,
     CommissionFactory,
@@ -28,18 +32,102 @@ def _apply(commission, city, **overrides):
     return services.apply_for_membership(**{**data, **overrides})
 
 
-def test_application_is_recorded_and_confirmed_in_the_applicants_language(
+def _confirm_url(message) -> str:
+    return re.search(r"http://testserver/\S+/membership/confirm/\S+/", message.body).group(0)
+
+
+def test_application_is_recorded_unconfirmed_and_mails_only_a_link(
     commission, django_capture_on_commit_callbacks, mailoutbox
 ):
     city = CityFactory(name="Alcorcón")
     with django_capture_on_commit_callbacks(execute=True):
-        application = _apply(commission, city)
+        application = _apply(
+            commission, city, contact_name="<b>Buy pills</b>", motivation="http://spam.example"
+        )
     assert list(MembershipRequest.objects.all()) == [application]
+    assert application.status == MembershipRequest.Status.UNCONFIRMED
+    [message] = mailoutbox
+    assert message.to == ["ana@alcorcon.example"]
+    # The applicant's own words are not repeated to an address nobody has proved yet.
+    assert "Buy pills" not in message.subject + message.body
+    assert "spam.example" not in message.subject + message.body
+    assert _confirm_url(message) == (
+        f"http://testserver/es/membership/confirm/{application.confirmation_token}/"
+    )
+    assert AuditEvent.objects.get().verb == "membership.applied"
+
+
+def test_confirmation_makes_the_request_pending_and_tells_everyone_in_their_language(
+    commission, django_capture_on_commit_callbacks, mailoutbox
+):
+    application = _apply(commission, CityFactory(name="Alcorcón"))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.confirm_application(application)
+    application.refresh_from_db()
     assert application.status == MembershipRequest.Status.PENDING
     assert [m.to for m in mailoutbox] == [["ana@alcorcon.example"], ["secretariat@example.org"]]
     assert mailoutbox[0].subject == "[Cityloom] Hemos recibido la solicitud de Alcorcón"
     assert "Comisión de Ciudades Digitales" not in mailoutbox[0].body  # the name is data, not UI
-    assert AuditEvent.objects.get().verb == "membership.applied"
+    assert [e.verb for e in AuditEvent.objects.order_by("id")] == [
+        "membership.applied",
+        "membership.confirmed",
+    ]
+
+
+def test_a_second_confirmation_changes_nothing(
+    commission, mailoutbox, django_capture_on_commit_callbacks
+):
+    application = _apply(commission, CityFactory())
+    services.confirm_application(application)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.confirm_application(application)
+    assert mailoutbox == []
+    assert AuditEvent.objects.filter(verb="membership.confirmed").count() == 1
+
+
+def test_an_unconfirmed_request_expires(commission):
+    with time_machine.travel(dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC), tick=False):
+        application = _apply(commission, CityFactory())
+    with (
+        time_machine.travel(dt.datetime(2026, 3, 4, 12, tzinfo=dt.UTC), tick=False),
+        pytest.raises(services.MembershipError) as exc,
+    ):
+        services.confirm_application(application)
+    assert exc.value.code == "expired"
+    application.refresh_from_db()
+    assert application.status == MembershipRequest.Status.UNCONFIRMED
+
+
+def test_unconfirmed_requests_do_not_block_the_citys_real_application(commission):
+    city = CityFactory()
+    for n in range(3):
+        _apply(commission, city, email=f"prankster{n}@example.org")
+    real = _apply(commission, city, email="mayor@city.example")
+    services.confirm_application(real)
+    assert list(MembershipRequest.objects.filter(status="pending")) == [real]
+
+
+def test_the_secretariat_cannot_decide_an_unconfirmed_request(commission, secretariat):
+    application = _apply(commission, CityFactory())
+    with pytest.raises(services.MembershipError) as exc:
+        services.approve_membership(application, by=secretariat)
+    assert exc.value.code == "unconfirmed"
+    assert Membership.objects.count() == 0
+    assert Invitation.objects.count() == 0
+
+
+def test_confirmation_mails_to_one_address_are_limited(
+    commission, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):
+            _apply(commission, CityFactory(), email="victim@example.org")
+        with pytest.raises(services.MembershipError) as exc:
+            _apply(commission, CityFactory(), email="Victim@Example.org")
+        _apply(commission, CityFactory(), email="other@example.org")
+    assert exc.value.code == "too_many_mails"
+    assert [m.to for m in mailoutbox] == [["victim@example.org"]] * 3 + [["other@example.org"]]
+    assert MembershipRequest.objects.count() == 4
 
 
 def test_application_for_a_member_city_is_refused(commission):
@@ -52,22 +140,34 @@ def test_application_for_a_member_city_is_refused(commission):
 
 def test_second_pending_application_is_refused_and_nothing_is_written(commission):
     city = CityFactory()
-    _apply(commission, city)
+    services.confirm_application(_apply(commission, city))
     with pytest.raises(services.MembershipError) as exc:
         _apply(commission, city, email="other@example.org")
     assert exc.value.code == "already_pending"
     assert MembershipRequest.objects.count() == 1
-    assert AuditEvent.objects.count() == 1
+    assert AuditEvent.objects.count() == 2
+
+
+def test_confirming_a_second_request_for_a_pending_city_is_refused(commission):
+    city = CityFactory()
+    first, second = _apply(commission, city), _apply(commission, city, email="other@example.org")
+    services.confirm_application(first)
+    with pytest.raises(services.MembershipError) as exc:
+        services.confirm_application(second)
+    assert exc.value.code == "already_pending"
+    second.refresh_from_db()
+    assert second.status == MembershipRequest.Status.UNCONFIRMED
 
 
 def test_a_city_may_apply_again_after_a_rejection(commission, secretariat):
     city = CityFactory()
-    services.reject_membership(_apply(commission, city), by=secretariat, message="Not now.")
-    again = _apply(commission, city)
+    first = services.confirm_application(_apply(commission, city))
+    services.reject_membership(first, by=secretariat, message="Not now.")
+    again = services.confirm_application(_apply(commission, city))
     assert again.status == MembershipRequest.Status.PENDING
 
 
-def test_approval_makes_the_city_a_member_and_the_applicant_its_focal_point(
+def test_approval_makes_the_city_a_member_and_invites_the_applicant_as_focal_point(
     commission, secretariat, smtp, django_capture_on_commit_callbacks
 ):
     application = MembershipRequestFactory(
@@ -77,9 +177,20 @@ def test_approval_makes_the_city_a_member_and_the_applicant_its_focal_point(
         membership = services.approve_membership(application, by=secretariat, message="Bienvenue !")
     assert membership.status == Membership.Status.ACTIVE
     assert membership.city == application.city
-    person = User.objects.get(email="claire@poitiers.example")
-    assert (person.city, person.role, person.language) == (application.city, "focal_point", "fr")
-    assert not person.has_usable_password()
+    # No account yet: it is created when the link is opened, which proves the address.
+    assert not User.objects.filter(email="claire@poitiers.example").exists()
+    invitation = Invitation.objects.get()
+    assert (invitation.city, invitation.email, invitation.role, invitation.language) == (
+        application.city,
+        "claire@poitiers.example",
+        "focal_point",
+        "fr",
+    )
+    assert (invitation.invited_by, invitation.request, invitation.accepted_at) == (
+        secretariat,
+        application,
+        None,
+    )
     [message] = smtp.messages
     assert message["To"] == "claire@poitiers.example"
     assert message["Subject"].strip() == (
@@ -88,7 +199,7 @@ def test_approval_makes_the_city_a_member_and_the_applicant_its_focal_point(
     )
     body = message.get_content()
     assert "Bienvenue !" in body
-    assert "http://testserver/fr/accounts/password/reset/key/" in body
+    assert f"http://testserver/fr/invitations/{invitation.token}/" in body
     application.refresh_from_db()
     assert (application.status, application.decided_by) == ("approved", secretariat)
 
@@ -128,12 +239,15 @@ def test_focal_point_invites_a_colleague_of_their_city(
     city = CityFactory(name="Bordeaux")
     focal = UserFactory(city=city, role="focal_point")
     with django_capture_on_commit_callbacks(execute=True):
-        services.invite_colleague(city, email="luc@bordeaux.example", by=focal, language="fr")
-    colleague = User.objects.get(email="luc@bordeaux.example")
-    assert (colleague.city, colleague.role) == (city, "member")
+        invitation = services.invite_colleague(
+            city, email="luc@bordeaux.example", by=focal, language="fr"
+        )
+    assert (invitation.city, invitation.role, invitation.invited_by) == (city, "member", focal)
+    assert not User.objects.filter(email="luc@bordeaux.example").exists()
     assert (
         mailoutbox[0].subject == f"[Cityloom] {focal} vous invite à rejoindre Bordeaux sur Cityloom"
     )
+    assert f"http://testserver/fr/invitations/{invitation.token}/" in mailoutbox[0].body
 
 
 def test_a_member_cannot_invite(db):

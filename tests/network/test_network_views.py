@@ -2,7 +2,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from cityloom.network.models import MembershipRequest
+from cityloom.network.models import Invitation, MembershipRequest
 from tests.factories import (
     CityFactory,
     CommissionFactory,
@@ -149,6 +149,8 @@ def test_apply_with_a_forged_city_shows_a_translated_error(client, commission):
 def test_apply_twice_shows_the_pending_message(client, commission):
     city = CityFactory(name="Pau")
     client.post("/en/membership/apply/", _application(commission, city))
+    first = MembershipRequest.objects.get()
+    client.post(reverse("network:apply-confirm", args=[first.confirmation_token]))
     response = client.post("/fr/membership/apply/", _application(commission, city))
     assert "Pau a déjà demandé à rejoindre" in response.content.decode()
     assert MembershipRequest.objects.count() == 1
@@ -247,9 +249,17 @@ def test_focal_point_edits_own_city_page(client, db):
 
 def test_focal_point_invites_from_the_dashboard(client, db):
     city = CityFactory()
-    client.force_login(UserFactory(city=city, role="focal_point"))
+    focal = UserFactory(city=city, role="focal_point")
+    client.force_login(focal)
     client.post(reverse("network:invite"), {"email": "new@example.org", "language": "es"})
-    assert city.people.filter(email="new@example.org").exists()
+    invitation = Invitation.objects.get()
+    assert (invitation.city, invitation.email, invitation.invited_by) == (
+        city,
+        "new@example.org",
+        focal,
+    )
+    assert list(city.people.all()) == [focal]  # nobody joins before accepting the link
+    assert list(client.get("/en/my/").context["invitations"]) == [invitation]
 
 
 def test_member_cannot_invite_from_the_dashboard(client, db):
@@ -259,7 +269,7 @@ def test_member_cannot_invite_from_the_dashboard(client, db):
         reverse("network:invite"), {"email": "new@example.org", "language": "es"}
     )
     assert response.status_code == 403
-    assert not city.people.filter(email="new@example.org").exists()
+    assert not Invitation.objects.exists()
 
 
 def test_secretariat_sets_a_role_from_the_dashboard(client, secretariat, commission):

@@ -1,34 +1,25 @@
 from django.contrib import admin
 
-from cityloom.network.permissions import secretariat_commissions
+from cityloom.core.admin import CommissionScopedAdmin
 
 from .models import Meeting, NoteVersion, ProjectProposal, Registration, Room, Slot, Topic
 
 
-class RoomInline(admin.TabularInline):
+class RoomInline(CommissionScopedAdmin, admin.TabularInline):
     model = Room
+    commission_path = "meeting__commission"
     extra = 0
 
 
-class SlotInline(admin.TabularInline):
+class SlotInline(CommissionScopedAdmin, admin.TabularInline):
     model = Slot
+    commission_path = "meeting__commission"
     extra = 0
-
-
-class ScopedToCommission(admin.ModelAdmin):
-    """The secretariat runs the meetings of its own commissions, not the others'."""
-
-    commission_path = "commission"
-
-    def get_queryset(self, request):
-        rows = super().get_queryset(request)
-        if request.user.is_superuser:
-            return rows
-        return rows.filter(**{f"{self.commission_path}__in": secretariat_commissions(request.user)})
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ScopedToCommission):
+class MeetingAdmin(CommissionScopedAdmin, admin.ModelAdmin):
+    commission_path = "commission"
     list_display = ["title", "commission", "axis", "host_city", "starts_on", "status"]
     list_filter = ["status", "axis", "commission"]
     search_fields = ["title", "title_fr", "title_es"]
@@ -44,14 +35,9 @@ class MeetingAdmin(ScopedToCommission):
     ]
     inlines = [RoomInline, SlotInline]
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "commission" and not request.user.is_superuser:
-            kwargs["queryset"] = secretariat_commissions(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
 
 @admin.register(Registration)
-class RegistrationAdmin(ScopedToCommission):
+class RegistrationAdmin(CommissionScopedAdmin, admin.ModelAdmin):
     commission_path = "meeting__commission"
     list_display = ["person", "meeting", "status", "created_at"]
     list_filter = ["status", "meeting"]
@@ -60,7 +46,7 @@ class RegistrationAdmin(ScopedToCommission):
 
 
 @admin.register(Topic)
-class TopicAdmin(ScopedToCommission):
+class TopicAdmin(CommissionScopedAdmin, admin.ModelAdmin):
     commission_path = "meeting__commission"
     list_display = ["title", "meeting", "proposer", "axis", "room", "slot", "is_pinned"]
     list_filter = ["meeting", "axis", "is_pinned"]
@@ -69,10 +55,11 @@ class TopicAdmin(ScopedToCommission):
     raw_id_fields = ["proposer"]
     # The grid is changed through the grid page, which checks every hard constraint.
     readonly_fields = ["room", "slot", "is_pinned"]
+    choice_paths = {"unavailable_slots": "meeting__commission"}
 
 
 @admin.register(NoteVersion)
-class NoteVersionAdmin(ScopedToCommission):
+class NoteVersionAdmin(CommissionScopedAdmin, admin.ModelAdmin):
     commission_path = "topic__meeting__commission"
     list_display = ["topic", "number", "author", "created_at"]
     list_select_related = ["topic", "author"]
@@ -82,7 +69,7 @@ class NoteVersionAdmin(ScopedToCommission):
 
 
 @admin.register(ProjectProposal)
-class ProjectProposalAdmin(ScopedToCommission):
+class ProjectProposalAdmin(CommissionScopedAdmin, admin.ModelAdmin):
     commission_path = "meeting__commission"
     list_display = ["title", "meeting", "axis", "created_at"]
     list_filter = ["meeting", "axis"]

@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from cityloom.network.permissions import secretariat_commissions
+from cityloom.core.admin import CommissionScopedAdmin
 
 from . import search
 from .models import (
@@ -18,35 +19,31 @@ from .models import (
 )
 
 
-class ScopedAdmin(admin.ModelAdmin):
-    """The secretariat sees the records of its own commissions only."""
-
-    commission_path = "commission"
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        return qs.filter(**{f"{self.commission_path}__in": secretariat_commissions(request.user)})
-
-
-class SdgInline(admin.TabularInline):
+class SdgInline(CommissionScopedAdmin, admin.TabularInline):
     model = PracticeSdg
+    commission_path = "practice__commission"
     extra = 0
 
 
-class TranslationInline(admin.StackedInline):
+class TranslationInline(CommissionScopedAdmin, admin.StackedInline):
     model = PracticeTranslation
+    commission_path = "practice__commission"
     extra = 0
     raw_id_fields = ["translated_by"]
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(CommissionScopedAdmin, admin.TabularInline):
     model = Attachment
+    commission_path = "practice__commission"
     extra = 0
-    readonly_fields = ["content_type", "size"]
+    # Files come in only through the upload policy (practices.services.add_attachment).
+    max_num = 0
+    readonly_fields = ["file", "original_name", "content_type", "size"]
 
 
 @admin.register(Practice)
-class PracticeAdmin(ScopedAdmin):
+class PracticeAdmin(CommissionScopedAdmin, admin.ModelAdmin):
+    commission_path = "commission"
     list_display = ["title", "city", "axis", "language", "status", "is_labelled", "published_at"]
     list_filter = ["status", "axis", "language", "is_labelled", "region"]
     search_fields = ["title", "city__name"]
@@ -68,13 +65,17 @@ class PracticeAdmin(ScopedAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(CommissionScopedAdmin, admin.ModelAdmin):
+    global_reason = _(
+        "Tags are shared by the practices and publications of every commission: renaming "
+        "one renames it for all, so superusers curate them and the secretariat reads them."
+    )
     list_display = ["slug", "name", "name_fr", "name_es"]
     search_fields = ["slug", "name", "name_fr", "name_es"]
 
 
 @admin.register(LabelReview)
-class LabelReviewAdmin(ScopedAdmin):
+class LabelReviewAdmin(CommissionScopedAdmin, admin.ModelAdmin):
     commission_path = "practice__commission"
     list_display = [
         "practice",
@@ -89,7 +90,7 @@ class LabelReviewAdmin(ScopedAdmin):
 
 
 @admin.register(Transfer)
-class TransferAdmin(ScopedAdmin):
+class TransferAdmin(CommissionScopedAdmin, admin.ModelAdmin):
     commission_path = "practice__commission"
     list_display = ["practice", "adopting_city", "stage", "started_on"]
     list_filter = ["stage"]
@@ -97,14 +98,15 @@ class TransferAdmin(ScopedAdmin):
     autocomplete_fields = ["adopting_city"]
 
 
-class MessageInline(admin.TabularInline):
+class MessageInline(CommissionScopedAdmin, admin.TabularInline):
     model = Message
+    commission_path = "conversation__practice__commission"
     extra = 0
     raw_id_fields = ["author"]
 
 
 @admin.register(Conversation)
-class ConversationAdmin(ScopedAdmin):
+class ConversationAdmin(CommissionScopedAdmin, admin.ModelAdmin):
     commission_path = "practice__commission"
     list_display = ["subject", "practice", "city", "updated_at"]
     raw_id_fields = ["practice", "started_by", "contact"]
@@ -112,14 +114,23 @@ class ConversationAdmin(ScopedAdmin):
     inlines = [MessageInline]
 
 
-class EntryInline(admin.TabularInline):
+class EntryInline(CommissionScopedAdmin, admin.TabularInline):
     model = CompendiumEntry
+    commission_path = "compendium__commission"
     extra = 0
     raw_id_fields = ["practice"]
 
+    def choices_for(self, request, db_field):
+        # As on the platform, a compendium gathers published practices of any commission;
+        # drafts stay with their own commission.
+        if db_field.name == "practice" and not request.user.is_superuser:
+            return Practice.objects.published()
+        return super().choices_for(request, db_field)
+
 
 @admin.register(Compendium)
-class CompendiumAdmin(ScopedAdmin):
+class CompendiumAdmin(CommissionScopedAdmin, admin.ModelAdmin):
+    commission_path = "commission"
     list_display = ["title", "commission", "is_public", "updated_at"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [EntryInline]

@@ -1,9 +1,12 @@
 import datetime as dt
+from typing import Annotated, Literal
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Field, Router, Schema
+from ninja.errors import ValidationError
+from ninja.pagination import paginate
 
+from cityloom.core.api import LanguageCode, Pagination, SearchText, errors
 from cityloom.core.axes import Axis
 from cityloom.core.text import fold
 
@@ -31,9 +34,11 @@ class PublicationOut(Schema):
         return bool(obj.pdf)
 
 
-@router.get("/publications", response=list[PublicationOut])
-@paginate(LimitOffsetPagination)
-def list_publications(request, q: str = "", axis: Axis | None = None, language: str = ""):
+@router.get("/publications", response={200: list[PublicationOut], **errors(422)})
+@paginate(Pagination)
+def list_publications(
+    request, q: SearchText = "", axis: Axis | None = None, language: LanguageCode = ""
+):
     """The observatory's publications, newest first; `q` searches titles, summaries and PDF text."""
     rows = Publication.objects.all()
     for word in fold(q).split():
@@ -45,7 +50,7 @@ def list_publications(request, q: str = "", axis: Axis | None = None, language: 
     return rows
 
 
-@router.get("/publications/{publication_id}", response=PublicationOut)
+@router.get("/publications/{publication_id}", response={200: PublicationOut, **errors(404, 422)})
 def get_publication(request, publication_id: int):
     return get_object_or_404(Publication, pk=publication_id)
 
@@ -55,14 +60,23 @@ class TrendsOut(Schema):
     axes: dict[str, list[int]]
 
 
-@router.get("/trends", response=TrendsOut)
-def get_trends(request, start: dt.date, end: dt.date, bucket: str = "quarter"):
+@router.get("/trends", response={200: TrendsOut, **errors(422)})
+def get_trends(
+    request,
+    start: Annotated[dt.date, Field(description="First day, 1900-01-01 or later.")],
+    end: Annotated[
+        dt.date,
+        Field(
+            description="Day after the last: 20 years after start at most, 2200-01-01 at the latest."
+        ),
+    ],
+    bucket: Literal["month", "quarter", "year"] = "quarter",
+):
     """Items per axis in each month, quarter or year of [start, end)."""
-    if bucket not in ("month", "quarter", "year") or end <= start or (end - start).days > 7400:
-        from ninja.errors import HttpError
-
-        raise HttpError(
-            422, "bucket must be month, quarter or year; end after start; 20 years at most"
-        )
-    result = trends.trends(start, end, bucket)
+    try:
+        result = trends.trends(start, end, bucket)
+    except trends.PeriodError as exc:
+        raise ValidationError(
+            [{"type": "value_error", "loc": ["query", exc.field], "msg": str(exc)}]
+        ) from exc
     return {"labels": result.labels, "axes": result.axes}

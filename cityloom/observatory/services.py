@@ -8,15 +8,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.crypto import get_random_string
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cityloom.core import uploads
 from cityloom.core.models import record
 from cityloom.core.text import fold
-from cityloom.practices import uploads
 from cityloom.practices.models import Tag
 
 from . import fetching, permissions
@@ -24,7 +23,7 @@ from .models import Publication, Source
 
 log = logging.getLogger(__name__)
 
-MAX_PDF_BYTES = 20 * 1024 * 1024
+DOCUMENTS = uploads.Policy(types=(uploads.PDF,), max_bytes=20 * 1024 * 1024)
 MAX_TEXT_CHARS = 500_000
 
 # What the source's page says for each FeedError code.
@@ -100,7 +99,7 @@ def add_publication(
         raise ValidationError(_("Give a link or upload the PDF."), code="no_document")
     text = ""
     if pdf is not None:
-        uploads.sniff(pdf, allowed=uploads.PDF, max_bytes=MAX_PDF_BYTES)
+        checked = uploads.check(pdf, DOCUMENTS)
         text = extract_pdf_text(pdf)
     with transaction.atomic():
         publication = Publication(
@@ -117,8 +116,8 @@ def add_publication(
         )
         publication.full_clean(exclude=["pdf"])
         if pdf is not None:
-            publication.pdf_size = pdf.size
-            publication.pdf.save(f"{get_random_string(16).lower()}.pdf", pdf, save=False)
+            publication.pdf_size = checked.size
+            uploads.store(publication.pdf, pdf, checked)
         try:
             publication.save()
         except Exception:

@@ -9,6 +9,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from cityloom.core.axes import Axis
 from cityloom.practices.models import Practice
@@ -23,6 +25,39 @@ class Item:
     axes: tuple[str, ...]
     tags: tuple[str, ...]
     text: str
+
+
+BUCKETS = ("month", "quarter", "year")
+# Nothing the network tracks is older; the period before the chosen one stays a valid date.
+EARLIEST = dt.date(1900, 1, 1)
+LATEST = dt.date(2200, 1, 1)
+MAX_DAYS = 366 * 20
+
+
+class PeriodError(ValueError):
+    """A period trends cannot be counted over; `field` names the input at fault, the text is
+    translated for the reader."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def check_period(start: dt.date, end: dt.date, size: str) -> None:
+    """Raise `PeriodError` unless [start, end) in steps of `size` is a period trends can count."""
+    if size not in BUCKETS:
+        raise PeriodError(_("The step must be month, quarter or year."), field="bucket")
+    for field, day in (("start", start), ("end", end)):
+        if not EARLIEST <= day <= LATEST:
+            raise PeriodError(
+                _("Choose dates between %(earliest)s and %(latest)s.")
+                % {"earliest": date_format(EARLIEST), "latest": date_format(LATEST)},
+                field=field,
+            )
+    if end <= start:
+        raise PeriodError(_("The period must end after it starts."), field="end")
+    if (end - start).days > MAX_DAYS:
+        raise PeriodError(_("Choose a period of twenty years at most."), field="end")
 
 
 def _aware(day: dt.date) -> dt.datetime:
@@ -108,6 +143,7 @@ class Trends:
 
 def trends(start: dt.date, end: dt.date, size: str = "month") -> Trends:
     """Counts in [start, end) by bucket, and each topic against the period just before."""
+    check_period(start, end, size)
     starts = bucket_starts(start, end, size)
     items = items_between(start, end)
     axes = {a.value: [0] * len(starts) for a in Axis}

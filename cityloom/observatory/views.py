@@ -2,11 +2,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cityloom.core import uploads
 from cityloom.core.axes import Axis
 from cityloom.core.text import fold
 
@@ -58,10 +59,17 @@ def publication_detail(request, pk):
 
 
 def publication_pdf(request, pk):
+    """A publication's PDF, for everyone (the observatory is public), as a download named after
+    its title: the secretariat's own file name says nothing to a reader."""
     publication = get_object_or_404(Publication, pk=pk)
-    if not publication.pdf:
-        raise Http404
-    return FileResponse(publication.pdf.open("rb"), content_type="application/pdf")
+    return uploads.file_response(
+        publication.pdf,
+        content_type=uploads.PDF.content_type,
+        filename=uploads.download_name(
+            slugify(publication.title)[:80], uploads.PDF, fallback=f"publication-{publication.pk}"
+        ),
+        private=False,
+    )
 
 
 @login_required
@@ -147,7 +155,13 @@ def trends_view(request):
             form.cleaned_data["end"],
             form.cleaned_data["bucket"],
         )
-    result = trends.trends(start, end, bucket)
+    try:
+        result = trends.trends(start, end, bucket)
+    except trends.PeriodError as exc:
+        # The form checks order and length; dates the counts cannot reach are refused here.
+        form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        start, end = trends.default_period()
+        result = trends.trends(start, end, "quarter")
     axis_labels = dict(Axis.choices)
     axis_series = [(str(axis_labels[a]), values) for a, values in result.axes.items()]
     watch = [

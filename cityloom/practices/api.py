@@ -1,9 +1,11 @@
 import datetime as dt
+from typing import Annotated
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from cityloom.core.api import CountryCode, LanguageCode, Pagination, SearchText, errors, text
 from cityloom.core.axes import Axis
 from cityloom.network.models import Region
 
@@ -83,28 +85,28 @@ class PracticeDetailOut(PracticeOut):
 
 
 class PracticeFilters(Schema):
-    q: str = ""
+    q: SearchText = ""
     axis: Axis | None = None
-    country: str = ""
+    country: CountryCode = ""
     region: Region | None = None
     size: CitySize | None = None
     sdg: int | None = Field(None, ge=1, le=17)
     labelled: bool | None = None
-    language: str = ""
-    tag: str = ""
-    city: int | None = Field(None, description="GeoNames id of the city")
+    language: LanguageCode = ""
+    tag: Annotated[str, text(100, "A tag's short name")] = ""
+    city: int | None = Field(None, ge=1, le=2**31 - 1, description="GeoNames id of the city")
     sort: str = Field("", pattern="^(|relevance|date)$")
 
 
-@router.get("/practices", response=list[PracticeOut])
-@paginate(LimitOffsetPagination)
+@router.get("/practices", response={200: list[PracticeOut], **errors(422)})
+@paginate(Pagination)
 def list_practices(request, filters: PracticeFilters = Query(...)):  # noqa: B008 (ninja's idiom)
     """Published practices, with the same full-text search and filters as the library's page."""
     data = {k: v for k, v in filters.dict().items() if v not in (None, "")}
     return search.search(search.SearchParams(**data), with_facets=False).practices
 
 
-@router.get("/practices/{practice_id}", response=PracticeDetailOut)
+@router.get("/practices/{practice_id}", response={200: PracticeDetailOut, **errors(404, 422)})
 def get_practice(request, practice_id: int):
     return get_object_or_404(
         Practice.objects.published()

@@ -138,10 +138,13 @@ class Practice(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Empty once the person's account is deleted, and for practices loaded as data (demo,
+    # imports): a practice without it must still validate when its city edits it.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("drafted by"),
         null=True,
+        blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
@@ -307,7 +310,9 @@ class Attachment(TimeStampedModel):
         Practice, verbose_name=_("practice"), on_delete=models.CASCADE, related_name="attachments"
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    # Stored under a random name (cityloom.core.uploads); served only by the attachment view.
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=150, blank=True)
     content_type = models.CharField(_("content type"), max_length=60)
     size = models.PositiveIntegerField(_("size in bytes"))
     caption = models.CharField(_("caption"), max_length=200, blank=True)

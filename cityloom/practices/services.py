@@ -10,15 +10,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from cityloom.core import uploads
 from cityloom.core.mail import queue_mail
 from cityloom.core.models import record
 from cityloom.network.models import City, Commission, Membership
 
-from . import permissions, search, uploads
+from . import permissions, search
 from .models import (
     Attachment,
     Compendium,
@@ -35,7 +35,9 @@ from .models import (
 
 User = get_user_model()
 
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+ATTACHMENTS = uploads.Policy(
+    types=(uploads.PDF, uploads.PNG, uploads.JPEG), max_bytes=10 * 1024 * 1024
+)
 PRACTICE_FIELDS = {
     "title",
     "summary",
@@ -211,21 +213,18 @@ def add_attachment(practice: Practice, *, upload, by, caption: str = "") -> Atta
     """A PDF document or a PNG/JPEG image; checked by its bytes, refused whole if wrong."""
     if not permissions.can_edit(by, practice):
         raise PermissionDenied
-    content_type = uploads.sniff(
-        upload, allowed=uploads.PDF + uploads.IMAGES, max_bytes=MAX_ATTACHMENT_BYTES
-    )
-    kind = Attachment.Kind.DOCUMENT if content_type in uploads.PDF else Attachment.Kind.IMAGE
-    # Our own name: the uploaded one is neither trusted nor needed.
-    name = f"{get_random_string(12).lower()}.{uploads.EXTENSIONS[content_type]}"
+    checked = uploads.check(upload, ATTACHMENTS)
+    kind = Attachment.Kind.DOCUMENT if checked.file_type is uploads.PDF else Attachment.Kind.IMAGE
     with transaction.atomic():
         attachment = Attachment(
             practice=practice,
             kind=kind,
-            content_type=content_type,
-            size=upload.size,
+            content_type=checked.content_type,
+            size=checked.size,
+            original_name=checked.original_name,
             caption=caption[:200],
         )
-        attachment.file.save(name, upload, save=False)
+        uploads.store(attachment.file, upload, checked)
         # A failed insert must not leave the file behind.
         try:
             attachment.save()

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from cityloom.core import uploads
 from cityloom.network.models import City, Commission
 from cityloom.network.permissions import secretariat_commissions
 
@@ -51,6 +52,16 @@ FACET_PARAMS = {}
 def _errors(request, exc: ValidationError) -> None:
     for message in exc.messages:
         messages.error(request, message)
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    """A service's refusal shown on the form: on the field it names when the form shows that
+    field, above the form otherwise (a model field the form leaves out is no reason for a 500)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
 
 
 def practice_list(request):
@@ -143,7 +154,7 @@ def practice_create(request):
         try:
             practice = services.draft_practice(user.city, by=user, **form.service_kwargs())
         except ValidationError as exc:
-            form.add_error(None, exc)
+            _form_errors(form, exc)
         else:
             messages.success(request, _("The draft is saved."))
             return redirect(practice)
@@ -163,7 +174,7 @@ def practice_edit(request, pk):
                 Practice.objects.get(pk=pk), by=request.user, **form.service_kwargs()
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            _form_errors(form, exc)
         else:
             messages.success(request, _("The practice is saved."))
             return redirect("practices:detail", pk=pk)
@@ -239,11 +250,20 @@ def attachment_add(request, pk):
 
 
 def attachment_download(request, pk, attachment_pk):
+    """Whoever may read the practice (everyone once published; its city and secretariat while
+    a draft) downloads its files; for anyone else the draft's files do not exist."""
     practice = _practice(pk, request.user)
     attachment = get_object_or_404(practice.attachments, pk=attachment_pk)
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
-    response["Content-Disposition"] = "inline"
-    return response
+    file_type = uploads.TYPES.get(attachment.content_type, uploads.UNKNOWN)
+    return uploads.file_response(
+        attachment.file,
+        content_type=file_type.content_type,
+        filename=uploads.download_name(
+            attachment.original_name or attachment.caption,
+            file_type,
+            fallback=f"practice-{practice.pk}-{attachment.pk}",
+        ),
+    )
 
 
 @login_required

@@ -4,6 +4,8 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 
+from cityloom.core.api import MAX_OFFSET, errors
+
 from .models import Edition
 from .queries import Structure, ranking
 
@@ -75,12 +77,12 @@ def list_editions(request):
     return [_edition_out(e) for e in _published().order_by("-year")]
 
 
-@router.get("/editions/{edition_id}/results", response=ResultsOut)
+@router.get("/editions/{edition_id}/results", response={200: ResultsOut, **errors(404, 422)})
 def edition_results(
     request,
     edition_id: int,
     limit: int = Query(100, ge=1, le=1000),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
     """Per city: overall and per-axis scores, rank, and the rank interval (5th to 95th percentile).
 

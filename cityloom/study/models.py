@@ -290,7 +290,10 @@ class Value(models.Model):
     source = models.CharField(_("source"), max_length=300, blank=True)
     note = models.TextField(_("note"), blank=True)
     evidence_url = models.URLField(_("evidence (link)"), max_length=500, blank=True)
+    # Stored under a random name (cityloom.core.uploads); served only by the evidence view.
     evidence_file = models.FileField(_("evidence (file)"), upload_to="study/evidence/", blank=True)
+    evidence_name = models.CharField(_("evidence file name"), max_length=150, blank=True)
+    evidence_type = models.CharField(_("evidence file type"), max_length=100, blank=True)
     review = models.CharField(_("review"), max_length=10, choices=Review, blank=True)
     review_comment = models.TextField(_("reviewer's comment"), blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -23,6 +23,16 @@ def can_view_questionnaire(user, questionnaire: Questionnaire) -> bool:
     return is_city_of(user, questionnaire) or can_run_edition(user, questionnaire.edition)
 
 
+def can_download_evidence(user, questionnaire: Questionnaire) -> bool:
+    """Evidence files: the city's own people and the edition's secretariat, and nobody else.
+
+    Not even once the edition is published: the Study's open data are the values, scores and
+    ranks (exports.py), under the edition's licence. Evidence backs a value for the review and
+    may be a document the city never meant to publish (an internal budget, a contract).
+    """
+    return can_view_questionnaire(user, questionnaire)
+
+
 def can_edit_questionnaire(user, questionnaire: Questionnaire) -> bool:
     """The city's focal point, while the edition is open and the questionnaire not submitted.
 

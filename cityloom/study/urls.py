@@ -21,6 +21,7 @@ urlpatterns = [
     path(Q, views.questionnaire, name="questionnaire"),
     path(Q + "check/<int:node_id>/", views.validate_value, name="questionnaire-check"),
     path(Q + "template.<str:fmt>", views.template, name="questionnaire-template"),
+    path(Q + "evidence/<int:value_id>/", views.evidence, name="questionnaire-evidence"),
     path(Q + "upload/", views.upload, name="questionnaire-upload"),
     path(Q + "submit/", views.submit, name="questionnaire-submit"),
     path(Q + "reopen-request/", views.request_reopen, name="questionnaire-reopen-request"),

@@ -10,14 +10,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
+from cityloom.core import uploads
 from cityloom.core.pdf import html_to_pdf
+from cityloom.core.ratelimit import Rate, consume, too_many_requests
 from cityloom.network.models import City
 
 from . import charts, exports, permissions, queries
 from .forms import MethodForm, RankingFilterForm, ReopenRequestForm, UploadForm
-from .models import Edition, Node, Questionnaire
+from .models import Edition, Node, Questionnaire, Value
 from .services import computation as computing
 from .services import editions, review
 from .services.questionnaire import (
@@ -33,6 +35,9 @@ from .services.questionnaire import (
 from .services.spreadsheet import SpreadsheetError, import_spreadsheet, template_csv, template_xlsx
 
 PRINT_CSS = Path(__file__).parent / "static" / "study" / "report-print.css"
+# The live check answers with a statistic of other cities' values: a person typing asks far
+# fewer checks than a script probing it value after value. Counted per account.
+CHECK_RATES = (Rate(limit=60, period=60), Rate(limit=600, period=3600))
 
 
 def _edition(pk) -> Edition:
@@ -489,6 +494,10 @@ def questionnaire(request, pk, geonames_id):
 @require_POST
 def validate_value(request, pk, geonames_id, node_id):
     """Checks while typing (htmx): errors and plausibility warnings for one value."""
+    # Every window counts the attempt: a list first, not a short-circuiting generator.
+    allowed = [consume("study-check", str(request.user.pk), rate) for rate in CHECK_RATES]
+    if not all(allowed):
+        return too_many_requests(request)
     edition = _edition(pk)
     q = _questionnaire(edition, geonames_id)
     if not permissions.can_view_questionnaire(request.user, q):
@@ -503,6 +512,31 @@ def validate_value(request, pk, geonames_id, node_id):
         ),
     )
     return render(request, "study/_check.html", {"checked": checked, "node": node})
+
+
+@login_required
+@require_safe
+def evidence(request, pk, geonames_id, value_id):
+    """An evidence file, for the city's people and the edition's secretariat only."""
+    edition = _edition(pk)
+    q = _questionnaire(edition, geonames_id)
+    if not permissions.can_download_evidence(request.user, q):
+        raise Http404  # another city's evidence does not exist for this person
+    value = get_object_or_404(
+        Value.objects.select_related("indicator").exclude(evidence_file=""),
+        pk=value_id,
+        questionnaire=q,
+    )
+    file_type = uploads.TYPES.get(value.evidence_type, uploads.UNKNOWN)
+    return uploads.file_response(
+        value.evidence_file,
+        content_type=file_type.content_type,
+        filename=uploads.download_name(
+            value.evidence_name,
+            file_type,
+            fallback=f"evidence-{q.city.geonames_id}-{value.indicator.code}",
+        ),
+    )
 
 
 @login_required

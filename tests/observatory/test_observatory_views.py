@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -41,15 +42,55 @@ def test_uploaded_pdf_is_read_for_search(client, secretariat, pdf_with_text, set
     assert publication.pdf_size == len(pdf_with_text)
     found = client.get("/en/observatory/publications/?q=MOBILITE+urbaine").context["page"]
     assert list(found.object_list) == [publication]
-    assert (
-        client.get(f"/en/observatory/publications/{publication.pk}/document.pdf").status_code == 200
+
+
+def test_uploaded_pdf_is_stored_under_a_random_name(secretariat, pdf_with_text, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    names = [
+        services.add_publication(
+            by=secretariat,
+            title="Mobility",
+            pdf=SimpleUploadedFile("mobility 2013.pdf", pdf_with_text),
+        ).pdf.name
+        for _ in range(2)
+    ]
+    assert all(re.fullmatch(r"observatory/[a-z0-9]{32}\.pdf", name) for name in names)
+    assert names[0] != names[1]
+    assert sorted(p.name for p in (tmp_path / "observatory").iterdir()) == sorted(
+        name.rsplit("/", 1)[1] for name in names
     )
+
+
+def test_everyone_downloads_the_pdf_as_an_attachment(
+    client, secretariat, pdf_with_text, settings, tmp_path
+):
+    # The observatory is public: its documents are for every reader, logged in or not.
+    settings.MEDIA_ROOT = tmp_path
+    publication = services.add_publication(
+        by=secretariat,
+        title="Mobilité urbaine : état des lieux",
+        pdf=SimpleUploadedFile("x.pdf", pdf_with_text),
+    )
+    response = client.get(f"/en/observatory/publications/{publication.pk}/document.pdf")
+    assert b"".join(response.streaming_content) == pdf_with_text
+    assert response["Content-Type"] == "application/pdf"
+    assert (
+        response["Content-Disposition"]
+        == 'attachment; filename="mobilite-urbaine-etat-des-lieux.pdf"'
+    )
+    assert response["X-Content-Type-Options"] == "nosniff"
+    without = _pub(url="https://example.org/report")
+    assert client.get(f"/en/observatory/publications/{without.pk}/document.pdf").status_code == 404
 
 
 @pytest.mark.parametrize(
     ("content", "message"),
     [
         (b"GIF89a not a pdf", "Ce fichier n'est pas d'un type accepté (PDF)."),
+        (
+            b"<html><script>alert(1)</script></html>",
+            "Ce fichier n'est pas d'un type accepté (PDF).",
+        ),
         (b"%PDF-1.4 garbage without structure", "Ce PDF n'a pas pu être lu"),
     ],
 )
@@ -68,15 +109,19 @@ def test_bad_pdf_gets_a_translated_error_and_nothing_is_written(
     assert not (tmp_path / "observatory").exists()
 
 
-def test_oversize_pdf_is_refused(secretariat, settings, tmp_path, monkeypatch):
+def test_oversize_pdf_is_refused_with_the_limit_named(client, secretariat, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    monkeypatch.setattr(services, "MAX_PDF_BYTES", 100)
-    with pytest.raises(services.ValidationError) as error:
-        services.add_publication(
-            by=secretariat, title="Big", pdf=SimpleUploadedFile("x.pdf", b"%PDF-" + b"0" * 200)
-        )
-    assert error.value.code == "too_big"
+    client.force_login(secretariat)
+    big = b"%PDF-" + b"0" * services.DOCUMENTS.max_bytes
+    response = client.post(
+        "/en/observatory/publications/new/",
+        {"title": "Big", "language": "en", "pdf": SimpleUploadedFile("big.pdf", big)},
+    )
+    assert response.context["form"].errors == {
+        "pdf": ["The file is too big (20.0\xa0MB); the limit is 20.0\xa0MB."]
+    }
     assert Publication.objects.count() == 0
+    assert not (tmp_path / "observatory").exists()
 
 
 def test_members_cannot_add_publications_or_see_feeds(client, db):

@@ -139,7 +139,7 @@ def test_attachment_type_is_sniffed(member_bordeaux, settings, tmp_path):
 def test_oversize_attachment_is_refused_and_nothing_written(member_bordeaux, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     practice = _draft(member_bordeaux)
-    big = SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * (services.MAX_ATTACHMENT_BYTES))
+    big = SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * (services.ATTACHMENTS.max_bytes))
     with pytest.raises(services.ValidationError) as error:
         services.add_attachment(practice, upload=big, by=member_bordeaux)
     assert error.value.code == "too_big"

@@ -263,3 +263,39 @@ def test_admin_lists_practices_of_the_secretariat_only(client, commission, borde
     client.force_login(staff)
     response = client.get("/en/admin/practices/practice/")
     assert [p.title for p in response.context["cl"].result_list] == ["Ours"]
+
+
+def _unchanged(form) -> dict:
+    """What the browser posts back for an edit form nobody touched."""
+    data = {}
+    for field in form:
+        value = field.value()
+        if isinstance(value, list | tuple):
+            data[field.name] = [str(v) for v in value]
+        elif value is not None:
+            data[field.name] = str(value)
+    return data
+
+
+def test_focal_point_saves_an_unchanged_practice(client, focal_bilbao, commission):
+    # Practices loaded as data (the demo) or whose author left have no `created_by`: saving
+    # one unchanged was a 500 ("'PracticeForm' has no field named 'created_by'").
+    from cityloom.practices.forms import PracticeForm
+
+    practice = PracticeFactory(
+        city=focal_bilbao.city, commission=commission, created_by=None, contact=focal_bilbao,
+        started_on="2011-03-01",
+    )  # fmt: skip
+    practice.tags.add(*services._tags(["e-participation"]))
+    client.force_login(focal_bilbao)
+    data = _unchanged(PracticeForm(instance=practice, city=practice.city))
+    response = client.post(f"/en/practices/{practice.pk}/edit/", data)
+    assert response.status_code == 302
+    assert response["Location"] == f"/en/practices/{practice.pk}/"
+    practice.refresh_from_db()
+    assert (practice.title, practice.created_by, practice.contact) == (
+        data["title"],
+        None,
+        focal_bilbao,
+    )
+    assert [t.slug for t in practice.tags.all()] == ["e-participation"]

@@ -7,14 +7,13 @@ from openpyxl import load_workbook
 from cityloom.core.models import AuditEvent
 from cityloom.study import permissions
 from cityloom.study.models import Node, Questionnaire, Value, ValueChange
+from cityloom.study.services.plausibility import robust_z, warnings_for
 from cityloom.study.services.questionnaire import (
     QuestionnaireError,
     Row,
     parse_value,
-    robust_z,
     save_values,
     submit_questionnaire,
-    warnings_for,
 )
 from cityloom.study.services.review import accept_questionnaire, reopen_questionnaire, return_values
 from cityloom.study.services.spreadsheet import (
@@ -75,6 +74,7 @@ def test_warning_for_a_value_far_from_the_peers(commission):
     qs = list(edition.questionnaires.all())
     for q, x in zip(qs[1:], [10, 11, 12, 13, 14, 12], strict=True):
         Value.objects.create(questionnaire=q, indicator=indicator, number=x)
+    Questionnaire.objects.filter(pk__in=[q.pk for q in qs[1:]]).update(status="accepted")
     assert warnings_for(qs[0], indicator, 12.5) == []
     (warning,) = warnings_for(qs[0], indicator, 60)
     assert "robust z-score +32.4" in warning

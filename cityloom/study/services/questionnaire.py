@@ -3,7 +3,6 @@
 import math
 from dataclasses import dataclass, field
 
-import numpy as np
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
@@ -11,17 +10,30 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cityloom.core import uploads
 from cityloom.core.mail import queue_mail
 from cityloom.core.models import record
 from cityloom.study import permissions
 from cityloom.study.models import Answer, Edition, Node, Questionnaire, Value, ValueChange
 
+from .plausibility import warnings_for
+
 YES = {"yes", "y", "oui", "o", "sí", "si", "s", "1", "true", "vrai", "verdadero"}
 NO = {"no", "n", "non", "0", "false", "faux", "falso"}
-MAX_EVIDENCE_SIZE = 5 * 1024 * 1024
-EVIDENCE_TYPES = (".pdf", ".png", ".jpg", ".jpeg", ".xlsx", ".csv", ".docx", ".odt", ".ods", ".txt")
-ROBUST_Z_LIMIT = 3.5
-PREVIOUS_CHANGE_LIMIT = 0.5
+EVIDENCE = uploads.Policy(
+    types=(
+        uploads.PDF,
+        uploads.PNG,
+        uploads.JPEG,
+        uploads.XLSX,
+        uploads.DOCX,
+        uploads.ODT,
+        uploads.ODS,
+        uploads.CSV,
+        uploads.TEXT,
+    ),
+    max_bytes=5 * 1024 * 1024,
+)
 
 
 class QuestionnaireError(Exception):
@@ -56,6 +68,7 @@ class Checked:
     year: int | None = None
     errors: list[tuple[str, str]] = field(default_factory=list)  # (field, message)
     warnings: list[str] = field(default_factory=list)
+    evidence: uploads.Checked | None = None
 
 
 def _normalise_label(text: str) -> str:
@@ -136,72 +149,6 @@ def parse_year(edition: Edition, raw) -> tuple[int | None, str | None]:
     return year, None
 
 
-def robust_z(x: float, peers: list[float]) -> float | None:
-    """(x - median) / (1.4826 · MAD) among peers; None when there are too few or no spread."""
-    if len(peers) < 5:
-        return None
-    values = np.asarray(peers, dtype=float)
-    median = float(np.median(values))
-    mad = float(np.median(np.abs(values - median)))
-    if mad == 0:
-        return None
-    return (x - median) / (1.4826 * mad)
-
-
-def peer_numbers(questionnaire: Questionnaire, indicator: Node) -> list[float]:
-    return list(
-        Value.objects.filter(
-            questionnaire__edition_id=questionnaire.edition_id,
-            indicator=indicator,
-            number__isnull=False,
-        )
-        .exclude(questionnaire=questionnaire)
-        .values_list("number", flat=True)
-    )
-
-
-def previous_value(questionnaire: Questionnaire, indicator: Node) -> tuple[int, float] | None:
-    """The city's value for the same indicator code in its latest earlier edition."""
-    return (
-        Value.objects.filter(
-            questionnaire__city_id=questionnaire.city_id,
-            questionnaire__edition__commission_id=questionnaire.edition.commission_id,
-            questionnaire__edition__year__lt=questionnaire.edition.year,
-            indicator__code=indicator.code,
-            number__isnull=False,
-        )
-        .order_by("-questionnaire__edition__year")
-        .values_list("questionnaire__edition__year", "number")
-        .first()
-    )
-
-
-def warnings_for(questionnaire: Questionnaire, indicator: Node, number: float) -> list[str]:
-    """Plausibility warnings: far from the peers (robust z-score) or from the previous edition."""
-    if indicator.value_type in (Node.ValueType.BOOLEAN, Node.ValueType.CATEGORY):
-        return []
-    out = []
-    z = robust_z(number, peer_numbers(questionnaire, indicator))
-    if z is not None and abs(z) > ROBUST_Z_LIMIT:
-        out.append(
-            _("This value is far from the other cities' (robust z-score %(z)s): please check it.")
-            % {"z": f"{z:+.1f}"}
-        )
-    previous = previous_value(questionnaire, indicator)
-    if previous is not None:
-        year, before = previous
-        if before != 0 and abs(number - before) / abs(before) > PREVIOUS_CHANGE_LIMIT:
-            out.append(
-                _("This value changed by %(change)s since %(year)s (%(before)s): please check it.")
-                % {
-                    "change": f"{(number - before) / abs(before):+.0%}",
-                    "year": year,
-                    "before": f"{before:g}",
-                }
-            )
-    return out
-
-
 def check_row(questionnaire: Questionnaire, indicator: Node, row: Row) -> Checked:
     """Every check on one indicator's row: type, range, year, link, file; then warnings."""
     out = Checked()
@@ -221,14 +168,10 @@ def check_row(questionnaire: Questionnaire, indicator: Node, row: Row) -> Checke
     if len(row.source) > 300:
         out.errors.append(("source", _("The source is longer than 300 characters.")))
     if row.evidence_file is not None:
-        name = getattr(row.evidence_file, "name", "").lower()
-        if not name.endswith(EVIDENCE_TYPES):
-            message = _("The evidence file must be one of: %(types)s.") % {
-                "types": ", ".join(EVIDENCE_TYPES)
-            }
-            out.errors.append(("evidence_file", message))
-        elif row.evidence_file.size > MAX_EVIDENCE_SIZE:
-            out.errors.append(("evidence_file", _("The evidence file is larger than 5 MB.")))
+        try:
+            out.evidence = uploads.check(row.evidence_file, EVIDENCE)
+        except ValidationError as exc:
+            out.errors += [("evidence_file", message) for message in exc.messages]
     if out.number is not None and not out.errors:
         out.warnings = warnings_for(questionnaire, indicator, out.number)
     return out
@@ -246,8 +189,14 @@ def missing_core(questionnaire: Questionnaire) -> list[Node]:
     ]
 
 
-def _apply(questionnaire, indicator, existing, checked: Checked, row: Row, *, by, action) -> bool:
-    """Write one checked row; record the change. Returns whether anything changed."""
+def _apply(
+    questionnaire, indicator, existing, checked: Checked, row: Row, *, by, action, stored: list
+) -> bool:
+    """Write one checked row; record the change. Returns whether anything changed.
+
+    A new evidence file's stored name is appended to `stored`, so that the caller can remove
+    it if the transaction fails; the file it replaces is removed once the change is committed.
+    """
     value = existing or Value(questionnaire=questionnaire, indicator=indicator)
     before = {
         "number": value.number,
@@ -270,9 +219,15 @@ def _apply(questionnaire, indicator, existing, checked: Checked, row: Row, *, by
         "evidence_url": value.evidence_url,
     }
     changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
-    if row.evidence_file is not None:
-        value.evidence_file = row.evidence_file
-        changed["evidence_file"] = [None, getattr(row.evidence_file, "name", "")]
+    if checked.evidence is not None:
+        replaced = value.evidence_file.name if value.evidence_file else ""
+        changed["evidence_file"] = [value.evidence_name or None, checked.evidence.original_name]
+        stored.append(uploads.store(value.evidence_file, row.evidence_file, checked.evidence))
+        value.evidence_name = checked.evidence.original_name
+        value.evidence_type = checked.evidence.content_type
+        if replaced:
+            storage = value.evidence_file.storage
+            transaction.on_commit(lambda: storage.delete(replaced))
     if not changed or (existing is None and all(v[1] in (None, "") for v in changed.values())):
         return False
     if value.review == Value.Review.RETURNED and "number" in changed:
@@ -350,32 +305,41 @@ def save_values(
         answer_rows.append((group_id, kind, text.strip()[:4000], link))
     if errors or check_only:
         raise QuestionnaireError(errors)
-    with transaction.atomic():
-        for code, result in checked.items():
-            if (
-                questionnaire.status == Questionnaire.Status.RETURNED
-                and not permissions.can_edit_value(by, questionnaire, existing.get(code))
-            ):
-                continue  # an untouched locked value: nothing to write
-            _apply(
-                questionnaire,
-                indicators[code],
-                existing.get(code),
-                result,
-                rows[code],
-                by=by,
-                action=action,
-            )
-        groups = set(questionnaire.edition.framework.nodes.top().values_list("pk", flat=True))
-        for group_id, kind, text, link in answer_rows:
-            if group_id in groups and kind in Answer.Kind.values:
-                Answer.objects.update_or_create(
-                    questionnaire=questionnaire,
-                    group_id=group_id,
-                    kind=kind,
-                    defaults={"text": text, "link": link},
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            for code, result in checked.items():
+                if (
+                    questionnaire.status == Questionnaire.Status.RETURNED
+                    and not permissions.can_edit_value(by, questionnaire, existing.get(code))
+                ):
+                    continue  # an untouched locked value: nothing to write
+                _apply(
+                    questionnaire,
+                    indicators[code],
+                    existing.get(code),
+                    result,
+                    rows[code],
+                    by=by,
+                    action=action,
+                    stored=stored,
                 )
-        Questionnaire.objects.filter(pk=questionnaire.pk).update(updated_at=timezone.now())
+            groups = set(questionnaire.edition.framework.nodes.top().values_list("pk", flat=True))
+            for group_id, kind, text, link in answer_rows:
+                if group_id in groups and kind in Answer.Kind.values:
+                    Answer.objects.update_or_create(
+                        questionnaire=questionnaire,
+                        group_id=group_id,
+                        kind=kind,
+                        defaults={"text": text, "link": link},
+                    )
+            Questionnaire.objects.filter(pk=questionnaire.pk).update(updated_at=timezone.now())
+    except Exception:
+        # Nothing was written: the evidence files stored on the way go too.
+        storage = Value._meta.get_field("evidence_file").storage
+        for name in stored:
+            storage.delete(name)
+        raise
     return warnings
 
 

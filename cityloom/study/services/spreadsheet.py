@@ -6,18 +6,17 @@ saved unless the whole file is valid.
 
 import csv
 import io
-import zipfile
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from cityloom.study.models import Node, Questionnaire, ValueChange
 
 from .questionnaire import QuestionnaireError, Row, display_value, save_values
+from .tables import SpreadsheetError, read_table
 
-MAX_UPLOAD_SIZE = 1024 * 1024
 COLUMNS = (
     "code",
     "indicator",
@@ -47,14 +46,6 @@ class CellError:
             "header": self.header,
             "message": self.message,
         }
-
-
-class SpreadsheetError(Exception):
-    """A file that cannot be used; `errors` lists every problem (CellError or text)."""
-
-    def __init__(self, errors: list):
-        self.errors = errors
-        super().__init__("; ".join(str(e) for e in errors))
 
 
 def headers() -> list[str]:
@@ -129,36 +120,6 @@ def template_csv(questionnaire: Questionnaire) -> str:
     return out.getvalue()
 
 
-def read_table(name: str, content: bytes) -> list[list]:
-    """Rows of an uploaded XLSX or CSV file (header included); raise SpreadsheetError."""
-    if len(content) > MAX_UPLOAD_SIZE:
-        raise SpreadsheetError([_("The file is larger than 1 MB.")])
-    lower = name.lower()
-    if lower.endswith(".xlsx"):
-        if not content.startswith(b"PK"):
-            raise SpreadsheetError([_("This file is not a valid XLSX spreadsheet.")])
-        try:
-            wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-            ws = wb.worksheets[0]
-            rows = [list(r) for r in ws.iter_rows(values_only=True)]
-            wb.close()
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
-            raise SpreadsheetError([_("This file is not a valid XLSX spreadsheet.")]) from None
-        return rows
-    if lower.endswith(".csv"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise SpreadsheetError([_("The CSV file must be encoded in UTF-8.")]) from None
-        first = text.split("\n", 1)[0]
-        delimiter = ";" if first.count(";") > first.count(",") else ","
-        try:
-            return list(csv.reader(io.StringIO(text), delimiter=delimiter))
-        except csv.Error:
-            raise SpreadsheetError([_("The CSV file cannot be read.")]) from None
-    raise SpreadsheetError([_("Upload the template as an .xlsx or .csv file.")])
-
-
 def _text(cell) -> str:
     if cell is None:
         return ""
@@ -169,7 +130,12 @@ def _text(cell) -> str:
 
 def import_spreadsheet(questionnaire: Questionnaire, name: str, content: bytes, *, by) -> list[str]:
     """Check every cell; save the whole file or nothing. Returns the plausibility warnings."""
-    table = read_table(name, content)
+    table = read_table(
+        name,
+        content,
+        indicators=questionnaire.edition.framework.nodes.indicators().count(),
+        width=len(COLUMNS),
+    )
     head = headers()
     if not table or len(table[0]) < len(COLUMNS):
         raise SpreadsheetError(

@@ -1,6 +1,9 @@
 """The REST API, `/api/v1/`: what is public, read-only, paginated."""
 
+from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
 
 from cityloom.meetings.api import router as meetings_router
 from cityloom.mentoring.api import router as mentoring_router
@@ -21,3 +24,14 @@ api.add_router("", observatory_router)
 api.add_router("/study", study_router)
 api.add_router("", meetings_router)
 api.add_router("/mentoring", mentoring_router)
+
+
+# Our messages speak the caller's language (Accept-Language); Ninja's own are English only.
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    return api.create_response(request, {"detail": _("Sign in to use this endpoint.")}, status=401)

@@ -4,6 +4,8 @@ from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
+from cityloom.core.api import Slug, errors
+
 from . import exports, queries
 from .models import Meeting, ProjectProposal, Topic
 
@@ -109,8 +111,8 @@ def list_meetings(request):
     return [_meeting_out(m) for m in _meetings().order_by("-starts_on", "pk")]
 
 
-@router.get("/meetings/{slug}", response=MeetingOut)
-def get_meeting(request, slug: str):
+@router.get("/meetings/{slug}", response={200: MeetingOut, **errors(404, 422)})
+def get_meeting(request, slug: Slug):
     return _meeting_out(get_object_or_404(_meetings(), slug=slug))
 
 
@@ -131,8 +133,8 @@ def _meetings():
     )
 
 
-@router.get("/meetings/{slug}/schedule.json")
-def meeting_schedule(request, slug: str):
+@router.get("/meetings/{slug}/schedule.json", response={200: dict, **errors(404, 422)})
+def meeting_schedule(request, slug: Slug):
     """The published grid in the frab/pretalx `schedule.json` layout."""
     meeting = get_object_or_404(Meeting.objects.visible(), slug=slug, published_at__isnull=False)
     return exports.frab_schedule(meeting)

@@ -1,10 +1,12 @@
-"""Session notes are Markdown written by participants: render it with no raw HTML and safe links."""
+"""Session notes are Markdown written by participants: render it with no raw HTML, safe links,
+and images only from this site."""
 
 import html
 import re
 import xml.etree.ElementTree as ET
 
 import markdown
+from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
@@ -19,9 +21,24 @@ def is_safe_url(url: str) -> bool:
     return bool(SAFE_URL.match(cleaned))
 
 
+def is_served_here(url: str) -> bool:
+    """True if `url` is an upload or static file of this site: loading it tells nobody else."""
+    cleaned = re.sub(r"[\x00-\x20\x7f]+", "", html.unescape(url))
+    # Paths only: a MEDIA_URL on another host (or `//host/`) is somewhere else.
+    paths = [p for p in (settings.MEDIA_URL, settings.STATIC_URL) if re.match(r"/[^/\\]", p)]
+    return cleaned.startswith(tuple(base + p for p in paths for base in ("", settings.SITE_URL)))
+
+
 class _SafeLinks(Treeprocessor):
     def run(self, root: ET.Element) -> None:
         for element in root.iter():
+            if element.tag == "img" and not is_served_here(element.get("src", "")):
+                # An image from elsewhere would tell its host who reads the notes, and when:
+                # it becomes a link the reader may follow, or not.
+                src, alt = element.get("src", ""), element.get("alt", "")
+                element.tag = "a"
+                element.attrib = {"href": src}
+                element.text = alt or src
             for attribute in ("href", "src"):
                 value = element.get(attribute)
                 if value is not None and not is_safe_url(value):

@@ -3,7 +3,9 @@ from typing import Annotated
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
+
+from cityloom.core.api import NO_NUL, CountryCode, Pagination, SearchText, Slug, errors
 
 from . import queries
 from .models import City, Commission, Region
@@ -41,15 +43,17 @@ class MemberOut(Schema):
 
 class CityFilter(FilterSchema):
     country: Annotated[str | None, FilterLookup(q="country_code")] = Field(
-        None, description="ISO 3166 country code"
+        None, max_length=2, pattern=NO_NUL, description="ISO 3166 country code"
     )
     region: Annotated[Region | None, FilterLookup(q="region")] = None
-    min_population: Annotated[int | None, FilterLookup(q="population__gte")] = None
+    min_population: Annotated[int | None, FilterLookup(q="population__gte")] = Field(
+        None, ge=0, le=100_000_000
+    )
 
 
-@router.get("/cities", response=list[CityOut])
-@paginate(LimitOffsetPagination)
-def list_cities(request, q: str = "", filters: CityFilter = Query(...)):  # noqa: B008 (ninja's idiom)
+@router.get("/cities", response={200: list[CityOut], **errors(422)})
+@paginate(Pagination)
+def list_cities(request, q: SearchText = "", filters: CityFilter = Query(...)):  # noqa: B008 (ninja's idiom)
     """Every city of 15,000+ inhabitants (GeoNames), searchable in any spelling."""
     cities = City.objects.search(q) if q else City.objects.all()
     return filters.filter(cities).order_by("-population", "geonames_id")
@@ -60,15 +64,15 @@ def list_commissions(request):
     return queries.commissions_overview()
 
 
-@router.get("/members", response=list[MemberOut])
-@paginate(LimitOffsetPagination)
+@router.get("/members", response={200: list[MemberOut], **errors(404, 422)})
+@paginate(Pagination)
 def list_members(
     request,
-    commission: str | None = None,
-    q: str = "",
-    country: str = "",
+    commission: Slug | None = None,
+    q: SearchText = "",
+    country: CountryCode = "",
     region: Region | None = None,
-    year: int | None = None,
+    year: int | None = Query(None, ge=1, le=9999, description="Year the city joined"),
 ):
     """Active members, one row per city and commission; filter by commission's slug to scope."""
     scope = get_object_or_404(Commission, slug=commission) if commission else None

@@ -19,6 +19,20 @@ def _fresh_local_cache():
     caches["default"].clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_shared_cache(request):
+    """The shared counters live in a table no model owns, so a transactional test's flush
+    leaves them behind: such a test starts with them cleared (the others roll back)."""
+    marker = request.node.get_closest_marker("django_db")
+    if "transactional_db" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction")
+    ):
+        from django.core.cache import caches
+
+        request.getfixturevalue("transactional_db")
+        caches["shared"].clear()
+
+
 @pytest.fixture(scope="session")
 def _catalogs_compiled():
     call_command("compile_catalogs", verbosity=0)

@@ -39,6 +39,8 @@ SEND_TIMEOUT = 30
 STUCK_AFTER = dt.timedelta(hours=1)
 # Waits before each new attempt after an SMTP error (the first attempt is at once).
 RETRY_DELAYS = [dt.timedelta(minutes=m) for m in (1, 5, 30, 120)]
+# A message rendered by its sender (allauth's, whose context holds objects): subject and body.
+PRERENDERED = "core/email/prerendered"
 
 
 def _render(name: str, context: dict) -> str:

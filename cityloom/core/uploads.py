@@ -48,7 +48,9 @@ TEXT = FileType("text/plain", "txt", "TXT", ("text",))
 # whoever may read them, never shown by the browser.
 UNKNOWN = FileType("application/octet-stream", "bin", "")
 
-TYPES = {t.content_type: t for t in (PDF, PNG, JPEG, XLSX, DOCX, ODT, ODS, CSV, TEXT, UNKNOWN)}
+# Every kind of file a person may attach as evidence or a document: nothing that runs.
+OFFICE_AND_IMAGES = (PDF, PNG, JPEG, XLSX, DOCX, ODT, ODS, CSV, TEXT)
+TYPES = {t.content_type: t for t in (*OFFICE_AND_IMAGES, UNKNOWN)}
 
 _MAGIC = {PDF: b"%PDF-", PNG: b"\x89PNG\r\n\x1a\n", JPEG: b"\xff\xd8\xff"}
 _ARCHIVES = (XLSX, DOCX, ODT, ODS)

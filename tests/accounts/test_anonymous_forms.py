@@ -1,4 +1,8 @@
-"""Sign-up and password reset are limited per address and per recipient, in the shared counters."""
+"""Sign-up and password reset are limited per address and per recipient, in the shared counters.
+
+Their mails leave through the outbox after the commit: the tests run in autocommit
+(`transactional_db`) so that the mail is sent as in production.
+"""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -27,7 +31,7 @@ def _reset(email, address):
     return Client(REMOTE_ADDR=address).post("/en/accounts/password/reset/", {"email": email})
 
 
-def test_sign_ups_from_one_address_are_limited(db, mailoutbox):
+def test_sign_ups_from_one_address_are_limited(transactional_db, mailoutbox):
     limit = throttle.SIGNUPS_PER_ADDRESS.limit
     for n in range(limit):
         assert _sign_up(f"person{n}@example.org", ATTACKER).status_code == 302
@@ -39,7 +43,7 @@ def test_sign_ups_from_one_address_are_limited(db, mailoutbox):
     assert _sign_up("one-more@example.org", OTHER).status_code == 302
 
 
-def test_sign_up_mails_to_one_mailbox_are_limited_whatever_the_address(db, mailoutbox):
+def test_sign_up_mails_to_one_mailbox_are_limited_whatever_the_address(transactional_db, mailoutbox):
     limit = throttle.MAILS_PER_RECIPIENT.limit
     for n in range(limit):
         assert _sign_up("victim@example.org", f"203.0.113.{n + 10}").status_code == 302
@@ -51,7 +55,7 @@ def test_sign_up_mails_to_one_mailbox_are_limited_whatever_the_address(db, mailo
 
 
 @pytest.mark.parametrize("known", [True, False])
-def test_password_resets_to_one_mailbox_are_limited_whatever_the_address(db, mailoutbox, known):
+def test_password_resets_to_one_mailbox_are_limited_whatever_the_address(transactional_db, mailoutbox, known):
     if known:
         UserFactory(email="victim@example.org")
     limit = throttle.MAILS_PER_RECIPIENT.limit
@@ -63,7 +67,7 @@ def test_password_resets_to_one_mailbox_are_limited_whatever_the_address(db, mai
     assert [m.to for m in mailoutbox] == [["victim@example.org"]] * limit
 
 
-def test_password_resets_from_one_address_are_limited(db, mailoutbox):
+def test_password_resets_from_one_address_are_limited(transactional_db, mailoutbox):
     limit = throttle.PASSWORD_RESETS_PER_ADDRESS.limit
     for n in range(limit):
         assert _reset(f"person{n}@example.org", ATTACKER).status_code == 302

@@ -15,7 +15,8 @@ def _log_in(email, password, language="en"):
     return client, response
 
 
-def test_sign_up_opens_no_session_until_the_address_is_confirmed(db, mailoutbox):
+def test_sign_up_opens_no_session_until_the_address_is_confirmed(transactional_db, mailoutbox):
+    # transactional_db: the confirmation mail leaves through the outbox once the sign-up commits.
     client = Client()
     response = client.post(
         "/en/accounts/signup/",

@@ -162,7 +162,7 @@ def test_nul_character_in_a_page_address_is_a_400_in_the_readers_language(client
     response = client.get(url)
     assert response.status_code == 400
     if url.startswith("/fr/"):
-        assert response.content.decode() == "L\u2019adresse contient un caractère non autorisé."
+        assert response.content.decode() == "L'adresse contient un caractère non autorisé."
 
 
 def test_csp_form_action_names_the_identity_providers(settings):

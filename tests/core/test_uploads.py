@@ -22,17 +22,7 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 20
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 20
 HTML = b"<!DOCTYPE html><html><script>alert(document.cookie)</script></html>"
 EVERYTHING = uploads.Policy(
-    types=(
-        uploads.PDF,
-        uploads.PNG,
-        uploads.JPEG,
-        uploads.XLSX,
-        uploads.DOCX,
-        uploads.ODT,
-        uploads.ODS,
-        uploads.CSV,
-        uploads.TEXT,
-    ),
+    types=uploads.OFFICE_AND_IMAGES,
     max_bytes=1024 * 1024,
 )
 

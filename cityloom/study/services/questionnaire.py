@@ -21,17 +21,7 @@ from .plausibility import warnings_for
 YES = {"yes", "y", "oui", "o", "sí", "si", "s", "1", "true", "vrai", "verdadero"}
 NO = {"no", "n", "non", "0", "false", "faux", "falso"}
 EVIDENCE = uploads.Policy(
-    types=(
-        uploads.PDF,
-        uploads.PNG,
-        uploads.JPEG,
-        uploads.XLSX,
-        uploads.DOCX,
-        uploads.ODT,
-        uploads.ODS,
-        uploads.CSV,
-        uploads.TEXT,
-    ),
+    types=uploads.OFFICE_AND_IMAGES,
     max_bytes=5 * 1024 * 1024,
 )
 

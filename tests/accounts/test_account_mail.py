@@ -11,7 +11,11 @@ from tests.factories import UserFactory
 def test_signup_confirmation_goes_through_the_outbox_in_the_readers_language(client):
     response = client.post(
         "/fr/accounts/signup/",
-        {"email": "ana@example.org", "password1": "a-long-pass-9876", "password2": "a-long-pass-9876"},
+        {
+            "email": "ana@example.org",
+            "password1": "a-long-pass-9876",
+            "password2": "a-long-pass-9876",
+        },
     )
     assert response.status_code == 302
     row = OutgoingMail.objects.get(to="ana@example.org")

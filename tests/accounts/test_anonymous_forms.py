@@ -43,7 +43,9 @@ def test_sign_ups_from_one_address_are_limited(transactional_db, mailoutbox):
     assert _sign_up("one-more@example.org", OTHER).status_code == 302
 
 
-def test_sign_up_mails_to_one_mailbox_are_limited_whatever_the_address(transactional_db, mailoutbox):
+def test_sign_up_mails_to_one_mailbox_are_limited_whatever_the_address(
+    transactional_db, mailoutbox
+):
     limit = throttle.MAILS_PER_RECIPIENT.limit
     for n in range(limit):
         assert _sign_up("victim@example.org", f"203.0.113.{n + 10}").status_code == 302
@@ -55,7 +57,9 @@ def test_sign_up_mails_to_one_mailbox_are_limited_whatever_the_address(transacti
 
 
 @pytest.mark.parametrize("known", [True, False])
-def test_password_resets_to_one_mailbox_are_limited_whatever_the_address(transactional_db, mailoutbox, known):
+def test_password_resets_to_one_mailbox_are_limited_whatever_the_address(
+    transactional_db, mailoutbox, known
+):
     if known:
         UserFactory(email="victim@example.org")
     limit = throttle.MAILS_PER_RECIPIENT.limit

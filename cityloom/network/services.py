@@ -201,22 +201,27 @@ def confirm_application(application: MembershipRequest) -> MembershipRequest:
         except IntegrityError as exc:
             raise _already_pending_error(city, commission) from exc
         record("membership.confirmed", application, email=application.email)
-        context = {
-            "city": city.name,
-            "commission": commission.name,
-            "contact_name": application.contact_name,
-        }
+        context = {"city": city.name, "contact_name": application.contact_name}
+        # Each reader gets the commission's name in the language of their mail.
+        with translation.override(application.language):
+            applicant_commission = commission.display_name
         queue_mail(
             to=application.email,
             template="network/email/application_received",
-            context=context,
+            context={**context, "commission": applicant_commission},
             language=application.language,
         )
         if commission.secretariat_email:
+            with translation.override(settings.LANGUAGE_CODE):
+                secretariat_commission = commission.display_name
             queue_mail(
                 to=commission.secretariat_email,
                 template="network/email/application_new",
-                context={**context, "url": settings.SITE_URL + reverse("network:dashboard")},
+                context={
+                    **context,
+                    "commission": secretariat_commission,
+                    "url": settings.SITE_URL + reverse("network:dashboard"),
+                },
                 language=settings.LANGUAGE_CODE,
             )
     return application

@@ -67,7 +67,9 @@ def test_confirmation_makes_the_request_pending_and_tells_everyone_in_their_lang
     assert application.status == MembershipRequest.Status.PENDING
     assert [m.to for m in mailoutbox] == [["ana@alcorcon.example"], ["secretariat@example.org"]]
     assert mailoutbox[0].subject == "[Cityloom] Hemos recibido la solicitud de Alcorcón"
-    assert "Comisión de Ciudades Digitales" not in mailoutbox[0].body  # the name is data, not UI
+    # Each reader gets the commission's name in the language of their mail.
+    assert "«Comisión de Ciudades Digitales y del Conocimiento»" in mailoutbox[0].body
+    assert "Commission on Digital Cities and Knowledge" in mailoutbox[1].body
     assert [e.verb for e in AuditEvent.objects.order_by("id")] == [
         "membership.applied",
         "membership.confirmed",

@@ -3,13 +3,15 @@
 ::
 
     python -m cityloom.engines.barcamp schedule INSTANCE.json --out SCHEDULE.json
-        [--time-limit SECONDS] [--seed N] [--effort X] [--pin PINS.json]
+        [--time-limit SECONDS | --iterations N] [--seed N] [--effort X] [--pin PINS.json]
         [--previous SCHEDULE.json [--move-penalty W]] [--report REPORT.json]
     python -m cityloom.engines.barcamp evaluate INSTANCE.json SCHEDULE.json
         [--previous SCHEDULE.json]
 
 The first line printed is ``objective: <value>``. Malformed or infeasible input exits
-with status 2 and one ``error: ...`` line per problem on standard error.
+with status 2 and one ``error: ...`` line per problem on standard error. ``--iterations``
+runs exactly that many search steps with no clock, so a seed gives the same grid on
+any machine, however loaded.
 """
 
 from __future__ import annotations
@@ -64,6 +66,16 @@ def _positive(text: str) -> float:
     return value
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {text}")
+    return value
+
+
 def _non_negative(text: str) -> float:
     value = float(text)
     if not value >= 0 or value == float("inf"):
@@ -106,11 +118,15 @@ def _process_age() -> float:
 
 def _schedule(args: argparse.Namespace) -> int:
     instance = instance_from_dict(_load_json(args.instance, "instance"))
-    limit = (
-        args.time_limit if args.time_limit is not None else default_time_limit(len(instance.topics))
-    )
-    # Keep at least a tenth of the limit for the search itself.
-    limit = max(0.1 * limit, limit - _process_age())
+    limit = None
+    if args.iterations is None:
+        limit = (
+            args.time_limit
+            if args.time_limit is not None
+            else default_time_limit(len(instance.topics))
+        )
+        # Keep at least a tenth of the limit for the search itself.
+        limit = max(0.1 * limit, limit - _process_age())
     pins = pins_from_list(_load_json(args.pin, "pin file")) if args.pin else ()
     previous: tuple[Assignment, ...] | None = None
     if args.previous:
@@ -125,6 +141,7 @@ def _schedule(args: argparse.Namespace) -> int:
         seed=args.seed,
         time_limit=limit,
         effort=args.effort,
+        iterations=args.iterations,
     )
     Path(args.out).write_text(
         json.dumps(assignments_to_list(solution.schedule), indent=1) + "\n", encoding="utf-8"
@@ -162,17 +179,23 @@ def build_parser() -> argparse.ArgumentParser:
     sched = sub.add_parser("schedule", help="build a schedule and print its objective")
     sched.add_argument("instance", help="instance JSON (cityloom-barcamp-instance/1)")
     sched.add_argument("--out", required=True, help="where to write the schedule JSON")
-    sched.add_argument(
+    budget = sched.add_mutually_exclusive_group()
+    budget.add_argument(
         "--time-limit",
         type=_positive,
         help="seconds; the default grows with the number of topics (1.6 s up to ~46 topics)",
+    )
+    budget.add_argument(
+        "--iterations",
+        type=_positive_int,
+        help="exact number of search steps, no clock: the same grid on any machine",
     )
     sched.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")
     sched.add_argument(
         "--effort",
         type=_positive,
         default=1.0,
-        help="scales the iteration budget (default 1); longer runs search deeper",
+        help="scales the iteration budget (default 1; not with --iterations)",
     )
     sched.add_argument("--pin", help="JSON list of {topic, slot, room?} forced assignments")
     sched.add_argument(

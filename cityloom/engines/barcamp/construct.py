@@ -29,7 +29,7 @@ def place_greedily(
         delta[grid.cell >= n_cells] = -np.inf
         if zero_gain:
             # Among equal cells, the smallest room: leave the big ones to later changes.
-            capacity = np.append(grid.a.capacity, 0)[grid.room]
+            capacity = np.append(grid.arrays.capacity, 0)[grid.room]
             delta -= 1e-6 * capacity
         k = int(np.argmax(delta))
         if delta[k] == -np.inf:

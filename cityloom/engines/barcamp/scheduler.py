@@ -364,6 +364,7 @@ def solve(
     seed: int = DEFAULT_SEED,
     time_limit: float | None = None,
     effort: float = 1.0,
+    iterations: int | None = None,
 ) -> Solution:
     """Best grid found for ``instance``, honouring ``pins``.
 
@@ -372,13 +373,23 @@ def solve(
     objective first and by fewest moves second. ``effort`` scales the iteration
     budget; the result depends only on ``seed`` and ``effort`` unless ``time_limit``
     (seconds, default by size) cuts the search short (then ``report.timed_out``).
+    ``iterations`` replaces both: exactly that many annealing steps and no clock at
+    all, so the grid depends only on ``seed`` and ``iterations``, however loaded the
+    machine (tests and reproducible runs; production keeps the time limit).
     Raises InstanceError, ScheduleError or InfeasibleError with one line per problem.
     """
     started = time.perf_counter()
     arrays = _checked(instance)
-    if time_limit is None:
+    if iterations is not None:
+        if time_limit is not None:
+            raise ScheduleError(["give an iteration budget or a time limit, not both"])
+        if isinstance(iterations, bool) or not isinstance(iterations, int) or iterations < 1:
+            raise ScheduleError(
+                [f"the iteration budget must be a whole number >= 1, got {iterations}"]
+            )
+    elif time_limit is None:
         time_limit = default_time_limit(arrays.n_topics)
-    if not (time_limit > 0 and math.isfinite(time_limit)):
+    if time_limit is not None and not (time_limit > 0 and math.isfinite(time_limit)):
         raise ScheduleError([f"the time limit must be a positive number, got {time_limit}"])
     if move_penalty is not None and not (move_penalty >= 0 and math.isfinite(move_penalty)):
         raise ScheduleError([f"the move penalty must be a number >= 0, got {move_penalty}"])
@@ -423,17 +434,21 @@ def solve(
 
     rng = np.random.default_rng(seed)
     score = objective_parts(arrays, grid.topic_cell).objective - grid.score_offset()
-    remaining = time_limit * 0.8 - (time.perf_counter() - started)
-    iterations = _iterations(arrays, effort)
+    seconds: float | None = None
+    deadline: float | None = None
+    if time_limit is not None:
+        seconds = max(time_limit * 0.8 - (time.perf_counter() - started), 0.01)
+        deadline = started + time_limit * 0.95
+    budget = iterations if iterations is not None else _iterations(arrays, effort)
     if previous_cell is not None:
         # Re-planning starts from a good grid: a hot start would only scatter it.
-        schedule = Schedule(iterations, max(remaining, 0.01), 0.6, 0.1)
+        schedule = Schedule(budget, seconds, 0.6, 0.1)
     else:
-        schedule = Schedule(iterations, max(remaining, 0.01), 1.3, 0.3)
+        schedule = Schedule(budget, seconds, 1.3, 0.3)
     outcome = anneal(grid, score, schedule, rng)
     # Topics nobody voted for take free cells at no cost: their proposers still get a session.
     place_greedily(grid, by_demand[arrays.demand[by_demand] == 0], zero_gain=True)
-    descend(grid, np.flatnonzero(grid.movable[:n_t]), deadline=started + time_limit * 0.95)
+    descend(grid, np.flatnonzero(grid.movable[:n_t]), deadline=deadline)
 
     cell = grid.topic_cell
     problems = violations(arrays, cell)

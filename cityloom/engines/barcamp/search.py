@@ -38,14 +38,124 @@ from .arrays import Arrays, FloatArray, IntArray
 
 @dataclass(frozen=True)
 class Schedule:
-    """How hot to start and end, how many steps, and the wall-clock cap."""
+    """How hot to start and end, how many steps, and the wall-clock cap.
+
+    ``seconds=None``: no clock at all, the iteration count alone cools and stops the
+    search, so the same seed gives the same grid however loaded the machine is.
+    """
 
     iterations: int
-    seconds: float
+    seconds: float | None
     # In objective points. Heat-bath steps freeze near 0.4 on the generator's instances
     # (one interest is worth 1): hotter only scrambles, colder only repeats.
     start_temperature: float = 1.3
     end_temperature: float = 0.3
+
+
+# --- builders of the search state (pure functions of the instance and the placement) ---
+
+
+@dataclass(frozen=True)
+class VotePairs:
+    """Per item ``t``, one entry per vote cast by a voter of ``t`` (``t``'s own included).
+
+    ``position[t]`` is that voter's position in ``voters[t]``, ``topic[t]`` the topic the
+    vote is for and ``voter[t]`` the participant; all three have the same length, the
+    total number of votes cast by ``t``'s voters (0 for a blank). Sums over the voters
+    two topics share become bincounts over these pairs: no BLAS call, whose threads
+    cost more than they save at these sizes.
+    """
+
+    position: list[IntArray]
+    topic: list[IntArray]
+    voter: list[IntArray]
+
+
+def vote_pairs(arrays: Arrays, voters: tuple[IntArray, ...]) -> VotePairs:
+    """The :class:`VotePairs` of every item; ``voters`` has one array per item."""
+    order = np.argsort(arrays.vote_participant, kind="stable")
+    by_voter = arrays.vote_topic[order]
+    start = np.searchsorted(arrays.vote_participant[order], np.arange(arrays.n_participants + 1))
+    degree = np.diff(start)
+    pairs = VotePairs([], [], [])
+    for v in voters:
+        lengths = degree[v]
+        pos = np.repeat(np.arange(v.size), lengths)
+        offset = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        pairs.position.append(pos)
+        pairs.topic.append(by_voter[np.repeat(start[v], lengths) + offset])
+        pairs.voter.append(v[pos])
+    return pairs
+
+
+def place_items(topic_cell: IntArray, n_items: int, n_cells: int) -> tuple[IntArray, IntArray]:
+    """(``n_items``,) cell of each item and (``n_cells``,) item in each cell.
+
+    Topics take the cells of ``topic_cell`` (T,) (``n_cells``: unscheduled); blanks
+    (items ``T`` onwards) fill the free cells in order and the rest wait in the pool.
+    """
+    n_t = topic_cell.size
+    cell = np.full(n_items, n_cells, dtype=np.intp)
+    cell[:n_t] = topic_cell
+    cell_item = np.full(n_cells, -1, dtype=np.intp)
+    on = np.flatnonzero(topic_cell < n_cells)
+    cell_item[topic_cell[on]] = on
+    free = np.flatnonzero(cell_item < 0)
+    cell[n_t : n_t + free.size] = free
+    cell_item[free] = np.arange(n_t, n_t + free.size)
+    return cell, cell_item
+
+
+def slot_vote_counts(arrays: Arrays, slot: IntArray) -> npt.NDArray[np.int32]:
+    """``C`` (P, S + 1): topics voted by each participant scheduled in each slot.
+
+    ``slot`` (n_items,) is each item's slot, ``S`` when unscheduled; that last column
+    stays 0 (nobody attends the unscheduled pseudo-slot).
+    """
+    n_s = arrays.n_slots
+    C = np.zeros((arrays.n_participants, n_s + 1), dtype=np.int32)
+    np.add.at(C, (arrays.vote_participant, slot[arrays.vote_topic]), 1)
+    C[:, n_s] = 0
+    return C
+
+
+def gains_and_losses(
+    arrays: Arrays, C: npt.NDArray[np.int32], n_items: int
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """``E1``, ``G0`` and ``G1`` from the counts ``C`` (P, S + 1).
+
+    ``E1`` (P, S + 1) is ``C == 1`` as floats. ``G0[t, s]`` (n_items, S + 1) counts the
+    voters of ``t`` with nothing voted in ``s`` (the gain of adding ``t`` to ``s``),
+    ``G1[t, s]`` those whose only voted topic in ``s`` is one topic (the loss of taking
+    ``t`` out of ``s``); their last column is 0.
+    """
+    n_s = arrays.n_slots
+    E1 = (C == 1).astype(np.float64)
+    empty = (C == 0).astype(np.float64)
+    empty[:, n_s] = 0.0
+    G0 = np.zeros((n_items, n_s + 1))
+    G1 = np.zeros((n_items, n_s + 1))
+    vt, vp = arrays.vote_topic, arrays.vote_participant
+    for s in range(n_s):
+        G0[:, s] = np.bincount(vt, weights=empty[vp, s], minlength=n_items)
+        G1[:, s] = np.bincount(vt, weights=E1[vp, s], minlength=n_items)
+    return E1, G0, G1
+
+
+def proposer_counts(
+    shared: npt.NDArray[np.int32], slot: IntArray, n_slots: int
+) -> npt.NDArray[np.int32]:
+    """``K`` (n_items, S + 1): (proposer of ``t``, item in ``s``) pairs sharing a proposer.
+
+    ``shared`` (n_items, n_items) counts the proposers two items have in common; ``slot``
+    (n_items,) is each item's slot. The last column (unscheduled) is 0.
+    """
+    n_items = slot.size
+    hosts = np.zeros((n_items, n_slots + 1), dtype=np.int32)
+    hosts[np.arange(n_items), slot] = 1
+    K = shared @ hosts
+    K[:, n_slots] = 0
+    return K
 
 
 class Grid:
@@ -61,6 +171,22 @@ class Grid:
     of a topic is a swap with another item: with a blank in a cell it is a move to a
     free cell, with a pooled blank it is leaving the grid. One vectorised formula
     then scores all moves of a topic at once.
+
+    State, ``N = n_items = T + n_cells``, blanks included in every per-item array:
+
+    * fixed: ``movable`` (N,), ``allowed`` (N, S + 1) and its transpose
+      ``allowed_by_slot``, ``move_cost`` (N, n_cells + 1) or None, ``room_cost``
+      (N, R + 1), ``shared`` (N, N) proposers in common, ``voters`` (N arrays),
+      ``pair_pos``/``pair_topic``/``pair_voter`` (:class:`VotePairs`) and ``pair_base``
+      (each pair's voter row offset into the flattened ``E1``);
+    * placement: ``cell``, ``slot``, ``room`` (N,), ``cell_topic`` (n_cells,) the item
+      in each cell, ``pool`` the blanks out of the grid and ``exit`` the one standing
+      for "leave the grid", ``unpooled`` (N,);
+    * kept up to date move by move for the hot path: ``flat_slot`` (N,) the flat index
+      of ``(t, slot[t])`` in an (N, S + 1) array, ``own_cost`` and ``own_move_cost``
+      (N,) each item's current room and move cost;
+    * counts of the module docstring: ``C``, ``E1`` (P, S + 1), ``G0``, ``G1``, ``K``
+      (N, S + 1).
     """
 
     def __init__(
@@ -72,57 +198,35 @@ class Grid:
         allowed: npt.NDArray[np.bool_],
         move_cost: FloatArray | None = None,
     ) -> None:
-        self.a = arrays
-        n_t, n_p, n_s = arrays.n_topics, arrays.n_participants, arrays.n_slots
-        n_cells = arrays.n_cells
+        self.arrays = arrays
+        n_t, n_s, n_cells = arrays.n_topics, arrays.n_slots, arrays.n_cells
         n_items = n_t + n_cells
         self.n_t, self.n_s, self.n_cells, self.n_items = n_t, n_s, n_cells, n_items
         self.slot_of_cell = arrays.slot_of_cell()
         self.room_of_cell = arrays.room_of_cell()
-        self.blank = np.arange(n_items) >= n_t
+        self.ar = np.arange(n_items)
+
+        # Blanks: always movable and allowed anywhere, no cost, no voter, no proposer.
+        self.blank = self.ar >= n_t
         self.movable = np.concatenate([movable, np.ones(n_cells, dtype=bool)])
         self.allowed = np.concatenate([allowed, np.ones((n_cells, n_s + 1), dtype=bool)])
+        self.allowed_by_slot = np.ascontiguousarray(self.allowed.T)
         self.move_cost = None
         if move_cost is not None:
             self.move_cost = np.concatenate([move_cost, np.zeros((n_cells, n_cells + 1))])
         self.room_cost = np.concatenate([arrays.room_cost, np.zeros((n_cells, arrays.n_rooms + 1))])
         self.shared = np.zeros((n_items, n_items), dtype=np.int32)
         self.shared[:n_t, :n_t] = arrays.shared_proposers
-        self.ar = np.arange(n_items)
-        empty_voters = np.zeros(0, dtype=np.intp)
-        self.voters = arrays.voters + (empty_voters,) * n_cells
-        # For each topic t, one entry per vote cast by a voter of t: ``pair_pos`` is that
-        # voter's position in ``voters[t]``, ``pair_topic`` the topic the vote is for
-        # (t itself included). Sums over common voters become bincounts over these
-        # pairs: no BLAS call, whose threads cost more than they save at these sizes.
-        order = np.argsort(arrays.vote_participant, kind="stable")
-        by_voter = arrays.vote_topic[order]
-        start = np.searchsorted(arrays.vote_participant[order], np.arange(n_p + 1))
-        degree = np.diff(start)
-        self.pair_pos: list[IntArray] = []
-        self.pair_topic: list[IntArray] = []
-        self.pair_voter: list[IntArray] = []
-        for v in self.voters:
-            lengths = degree[v]
-            pos = np.repeat(np.arange(v.size), lengths)
-            offset = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-            self.pair_pos.append(pos)
-            self.pair_topic.append(by_voter[np.repeat(start[v], lengths) + offset])
-            self.pair_voter.append(v[pos])
+        self.voters = arrays.voters + (np.zeros(0, dtype=np.intp),) * n_cells
+        pairs = vote_pairs(arrays, self.voters)
+        self.pair_pos, self.pair_topic, self.pair_voter = pairs.position, pairs.topic, pairs.voter
+        self.pair_base = [v * (n_s + 1) for v in self.pair_voter]
 
-        topic_cell = np.asarray(topic_cell, dtype=np.intp)
-        self.cell = np.full(n_items, n_cells, dtype=np.intp)
-        self.cell[:n_t] = topic_cell
-        self.cell_topic = np.full(n_cells, -1, dtype=np.intp)
-        on = np.flatnonzero(topic_cell < n_cells)
-        self.cell_topic[topic_cell[on]] = on
-        free = np.flatnonzero(self.cell_topic < 0)
-        self.cell[n_t : n_t + free.size] = free
-        self.cell_topic[free] = np.arange(n_t, n_t + free.size)
+        self.cell, self.cell_topic = place_items(
+            np.asarray(topic_cell, dtype=np.intp), n_items, n_cells
+        )
         self.slot = self.slot_of_cell[self.cell]
         self.room = self.room_of_cell[self.cell]
-        self.allowed_by_slot = np.ascontiguousarray(self.allowed.T)
-        self.pair_base = [v * (n_s + 1) for v in self.pair_voter]
         self.flat_slot = self.ar * (n_s + 1) + self.slot
         self.own_cost = self.room_cost[self.ar, self.room]
         self.own_move_cost = (
@@ -134,22 +238,9 @@ class Grid:
         self.exit = min(self.pool, default=-1)
         self.unpooled = ~(self.blank & (self.slot == n_s))
 
-        self.C = np.zeros((n_p, n_s + 1), dtype=np.int32)
-        np.add.at(self.C, (arrays.vote_participant, self.slot[arrays.vote_topic]), 1)
-        self.C[:, n_s] = 0
-        self.E1 = (self.C == 1).astype(np.float64)
-        empty = (self.C == 0).astype(np.float64)
-        empty[:, n_s] = 0.0
-        self.G0 = np.zeros((n_items, n_s + 1))
-        self.G1 = np.zeros((n_items, n_s + 1))
-        vt, vp = arrays.vote_topic, arrays.vote_participant
-        for s in range(n_s):
-            self.G0[:, s] = np.bincount(vt, weights=empty[vp, s], minlength=n_items)
-            self.G1[:, s] = np.bincount(vt, weights=self.E1[vp, s], minlength=n_items)
-        hosts = np.zeros((n_items, n_s + 1), dtype=np.int32)
-        hosts[self.ar, self.slot] = 1
-        self.K = self.shared @ hosts
-        self.K[:, n_s] = 0
+        self.C = slot_vote_counts(arrays, self.slot)
+        self.E1, self.G0, self.G1 = gains_and_losses(arrays, self.C, n_items)
+        self.K = proposer_counts(self.shared, self.slot, n_s)
 
     @property
     def topic_cell(self) -> IntArray:
@@ -313,11 +404,14 @@ class SearchOutcome:
     timed_out: bool
 
 
-def descend(grid: Grid, order: IntArray, *, deadline: float) -> float:
-    """Greedy best-move sweeps until a full sweep improves nothing; returns the gain."""
+def descend(grid: Grid, order: IntArray, *, deadline: float | None) -> float:
+    """Greedy best-move sweeps until a full sweep improves nothing; returns the gain.
+
+    ``deadline`` (a ``time.perf_counter()`` value) stops it early; None never does.
+    """
     gain = 0.0
     improved = True
-    while improved and time.perf_counter() < deadline:
+    while improved and (deadline is None or time.perf_counter() < deadline):
         improved = False
         for t in order:
             d = grid.step(int(t), 0.0, None)
@@ -338,10 +432,11 @@ def anneal(
     The temperature falls geometrically with progress, the larger of the share of
     iterations done and the share of ``schedule.seconds`` spent: on an idle machine
     the iteration count rules (same seed, same grid), on a loaded one the clock does,
-    so the run still cools down and stops in time.
+    so the run still cools down and stops in time. Without ``schedule.seconds`` only
+    the iteration count does, on any machine.
     """
     start = time.perf_counter()
-    deadline = start + schedule.seconds
+    seconds = schedule.seconds
     movable = np.flatnonzero(grid.movable[: grid.n_t])
     best_cell = grid.topic_cell
     best = current = score
@@ -356,8 +451,8 @@ def anneal(
     while it < total:
         order = rng.permutation(movable)
         for t in order:
-            if it % 16 == 0:
-                clock = (time.perf_counter() - start) / schedule.seconds
+            if seconds is not None and it % 16 == 0:
+                clock = (time.perf_counter() - start) / seconds
                 if clock >= 1.0:
                     timed_out = True
                     break
@@ -374,7 +469,8 @@ def anneal(
     # Finish from the best grid seen: a greedy descent only climbs from there.
     if not np.array_equal(best_cell, grid.topic_cell):
         _reset(grid, best_cell)
-    best += descend(grid, rng.permutation(movable), deadline=deadline + 0.05 * schedule.seconds)
+    deadline = None if seconds is None else start + seconds + 0.05 * seconds
+    best += descend(grid, rng.permutation(movable), deadline=deadline)
     return SearchOutcome(grid.topic_cell, best, it, timed_out)
 
 

@@ -8,10 +8,14 @@ Entry points for the Study app (plain arrays in, frozen dataclasses out):
   scale of a base edition;
 - `analysis`, `uncertainty`, `sensitivity`, `panel`: statistics, correlations, weights,
   uncertainty and sensitivity analyses, trends.
+
+`IndexResult.warnings` lists indicators whose normalisation divided by zero
+(`DivisionByZeroWarning`): their normalised values are missing and the index is built
+from the others.
 """
 
 from .data import Dataset
-from .errors import IndexEngineError
+from .errors import DivisionByZeroWarning, IndexEngineError
 from .framework import Framework
 from .normalise import NormaliseMethod, Normaliser
 from .pipeline import IndexResult, build, fit_normaliser
@@ -19,6 +23,7 @@ from .spec import PipelineSpec
 
 __all__ = [
     "Dataset",
+    "DivisionByZeroWarning",
     "Framework",
     "IndexEngineError",
     "IndexResult",

@@ -1,7 +1,8 @@
 """Command line: `python -m cityloom.engines.index build --data ... --meta ... --out ...`.
 
 A thin layer: read files, call `build`, write `result.csv`. Every engine error prints
-one line per problem on stderr and exits with status 2.
+one line per problem on stderr and exits with status 2; warnings (an indicator whose
+normalisation divides by zero) print one line each on stderr and the build goes on.
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ from .errors import DataFormatError, IndexEngineError
 from .pipeline import STAGES, IndexResult, build
 from .spec import PipelineSpec
 
+# COINr's `Aggregated` data set: the normalised indicators beside every aggregate.
+AGGREGATED = "Aggregated"
+OUTPUT_STAGES = (*STAGES, AGGREGATED)
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m cityloom.engines.index")
@@ -28,7 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--meta", required=True, help="iMeta CSV")
     b.add_argument("--pipeline", help="pipeline YAML (absent: no step but ranks)")
     b.add_argument("--out", required=True, help="result CSV to write")
-    b.add_argument("--stage", choices=STAGES, help="indicator stage to write")
+    b.add_argument("--stage", choices=OUTPUT_STAGES, help="indicator stage to write")
     b.add_argument(
         "--report-dir",
         help="also write treat_details.csv and treat_points.csv (COINr's layout) here",
@@ -63,8 +68,9 @@ def result_columns(
 ) -> tuple[list[str], list[list[str]], dict[str, np.ndarray], list[str]]:
     """Header keys, key rows, numeric columns and integer columns of `result.csv`."""
     fw = result.framework
-    name = stage or "Aggregated"
-    st = result.stages[name]
+    name = stage or AGGREGATED
+    # The aggregates sit beside the indicators they were computed from.
+    st = result.stages["Normalised" if name == AGGREGATED else name]
     header = ["uCode"] if st.times is None or np.unique(st.times).size < 2 else ["uCode", "Time"]
     keys = [
         [str(c)] if len(header) == 1 else [str(c), str(t)]
@@ -74,7 +80,7 @@ def result_columns(
     ]
     columns = {code: st.X[:, j] for j, code in enumerate(fw.indicator_codes)}
     ints: list[str] = []
-    if name == "Aggregated" and not np.isnan(result.aggregates).all():
+    if name == AGGREGATED and not np.isnan(result.aggregates).all():
         for j, code in enumerate(fw.aggregate_codes):
             columns[code] = result.aggregates[:, j]
         if stage is None:
@@ -145,6 +151,8 @@ def run_build(args: argparse.Namespace) -> None:
         weights = read_weights(path, fw)
     ds = read_data(args.data, fw, group_columns=meta_groups(args.meta))
     result = build(ds, fw, spec, weights=weights)
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     header, keys, columns, ints = result_columns(result, args.stage)
     write_table(args.out, header, keys, columns, integer_columns=ints)
     if args.report_dir:

@@ -6,12 +6,13 @@ Row numbers in errors are file line numbers (the header is line 1).
 from __future__ import annotations
 
 import csv
+import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from .data import Dataset
 from .errors import (
@@ -27,25 +28,79 @@ META_COLUMNS = ("Level", "iCode", "Direction", "Weight", "Parent", "Type")
 _MAX_CELL_ERRORS = 20
 
 
-def _read_csv(path: str | Path) -> pd.DataFrame:
+@dataclass(frozen=True)
+class _Table:
+    """A CSV file as text columns: `None` marks an empty field (R's `NA`)."""
+
+    columns: dict[str, list[str | None]]
+    n_rows: int
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.columns
+
+    def __getitem__(self, name: str) -> list[str | None]:
+        return self.columns[name]
+
+
+def _read_csv(path: str | Path) -> _Table:
+    """Read a CSV file with a header row; every field stays text, empty fields are `None`.
+
+    Blank lines are skipped and short rows padded with `None`, so data row `i` (0-based)
+    is file line `i + 2` when the file has no blank line.
+    """
     try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            rows = [row for row in csv.reader(handle, strict=True) if row]
     except FileNotFoundError as exc:
         raise DataFormatError("file not found", file=str(path)) from exc
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+    except (csv.Error, UnicodeDecodeError) as exc:
         raise DataFormatError(f"not a readable CSV file ({exc})", file=str(path)) from exc
+    if not rows:
+        raise DataFormatError("not a readable CSV file (no header row)", file=str(path))
+    header, body = rows[0], rows[1:]
+    for line, row in enumerate(body, start=2):
+        if len(row) > len(header):
+            raise DataFormatError(
+                f"not a readable CSV file (expected {len(header)} fields, saw {len(row)})",
+                file=str(path),
+                row=line,
+            )
+    names: list[str] = []
+    for name in header:
+        # Repeated names get a suffix (`x`, `x.1`), as pandas and R's read.csv do.
+        unique, n = name, 0
+        while unique in names:
+            n += 1
+            unique = f"{name}.{n}"
+        names.append(unique)
+    columns: dict[str, list[str | None]] = {
+        name: [row[j] if j < len(row) and row[j] != "" else None for row in body]
+        for j, name in enumerate(names)
+    }
+    return _Table(columns, len(body))
+
+
+def _to_float(text: str | None) -> float:
+    """The number in `text` (surrounding spaces allowed), NaN when it is not one."""
+    if text is None or "_" in text:  # float() accepts `1_000`; a CSV cell should not
+        return math.nan
+    try:
+        return float(text)
+    except ValueError:
+        return math.nan
 
 
 def _numeric(
-    frame: pd.DataFrame, column: str, file: str, errors: list[IndexEngineError]
+    frame: _Table, column: str, file: str, errors: list[IndexEngineError]
 ) -> npt.NDArray[np.float64]:
     raw = frame[column]
-    values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=np.float64)
-    bad = np.flatnonzero(np.isnan(values) & raw.notna().to_numpy())
+    values = np.array([_to_float(v) for v in raw], dtype=np.float64)
+    given = np.array([v is not None for v in raw], dtype=bool)
+    bad = np.flatnonzero(np.isnan(values) & given)
     for row in bad[: max(0, _MAX_CELL_ERRORS - len(errors))]:
         errors.append(
             DataFormatError(
-                f"{raw.iloc[row]!r} is not a number", file=file, row=int(row) + 2, column=column
+                f"{raw[row]!r} is not a number", file=file, row=int(row) + 2, column=column
             )
         )
     return values
@@ -66,7 +121,7 @@ def read_meta(path: str | Path) -> Framework:
     weight = _numeric(frame, "Weight", file, errors) if "Weight" in frame else None
     target = _numeric(frame, "Target", file, errors) if "Target" in frame else None
     raise_all(errors)
-    types = frame["Type"].fillna("") if "Type" in frame else pd.Series([""] * len(frame))
+    types = [t or "" for t in frame["Type"]] if "Type" in frame else [""] * frame.n_rows
     indicators: list[str] = []
     aggregates: list[str] = []
     parents: dict[str, str | None] = {}
@@ -76,14 +131,13 @@ def read_meta(path: str | Path) -> Framework:
     denominators: dict[str, str] = {}
     names: dict[str, str] = {}
     declared: dict[str, int] = {}
-    for i in range(len(frame)):
+    for i in range(frame.n_rows):
         line = i + 2
-        code = frame["iCode"].iloc[i]
-        kind = str(types.iloc[i])
-        if pd.isna(code) or not str(code).strip():
+        code = frame["iCode"][i]
+        kind = types[i]
+        if code is None or not code.strip():
             errors.append(MetadataError("empty iCode", row=line, column="iCode"))
             continue
-        code = str(code)
         lev = level[i]
         if kind in ("Group", "Denominator", "Other") or (not kind and np.isnan(lev)):
             continue
@@ -113,8 +167,8 @@ def read_meta(path: str | Path) -> Framework:
             continue
         (indicators if lev == 1 else aggregates).append(code)
         declared[code] = int(lev)
-        parent = frame["Parent"].iloc[i]
-        parents[code] = None if pd.isna(parent) or not str(parent).strip() else str(parent)
+        parent = frame["Parent"][i]
+        parents[code] = None if parent is None or not parent.strip() else parent
         if weight is not None and not np.isnan(weight[i]):
             weights[code] = float(weight[i])
         elif lev > 0 and parents[code] is not None:
@@ -128,10 +182,12 @@ def read_meta(path: str | Path) -> Framework:
                 directions[code] = int(direction[i]) if direction[i] in (1, -1) else 0
             if target is not None and not np.isnan(target[i]):
                 targets[code] = float(target[i])
-            if "Denominator" in frame and not pd.isna(frame["Denominator"].iloc[i]):
-                denominators[code] = str(frame["Denominator"].iloc[i])
-        if "iName" in frame and not pd.isna(frame["iName"].iloc[i]):
-            names[code] = str(frame["iName"].iloc[i])
+            denominator = frame["Denominator"][i] if "Denominator" in frame else None
+            if denominator is not None:
+                denominators[code] = denominator
+        name = frame["iName"][i] if "iName" in frame else None
+        if name is not None:
+            names[code] = name
     raise_all(errors)
     return Framework._assemble(
         tuple(indicators),
@@ -151,7 +207,7 @@ def meta_groups(path: str | Path) -> list[str]:
     frame = _read_csv(path)
     if "Type" not in frame:
         return []
-    return [str(c) for c in frame.loc[frame["Type"] == "Group", "iCode"]]
+    return [c for c, t in zip(frame["iCode"], frame["Type"], strict=True) if t == "Group" and c]
 
 
 def read_data(
@@ -168,8 +224,9 @@ def read_data(
             errors.append(MissingColumnError(code))
     raise_all(errors)
     codes = frame["uCode"]
-    for row in np.flatnonzero(codes.isna().to_numpy()):
-        errors.append(DataFormatError("empty uCode", file=file, row=int(row) + 2, column="uCode"))
+    for row, code in enumerate(codes):
+        if code is None:
+            errors.append(DataFormatError("empty uCode", file=file, row=row + 2, column="uCode"))
     X = np.column_stack([_numeric(frame, c, file, errors) for c in framework.indicator_codes])
     denominator_codes = sorted({d for d in framework.denominator if d is not None})
     denominators = {
@@ -185,11 +242,10 @@ def read_data(
         else:
             times = t.astype(np.int64)
     raise_all(errors)
-    groups = {g: frame[g].to_numpy(dtype=object) for g in group_columns if g in frame.columns}
-    groups = {g: np.where(pd.isna(v), None, v) for g, v in groups.items()}
+    groups = {g: np.array(frame[g], dtype=object) for g in group_columns if g in frame.columns}
     try:
         return Dataset.from_arrays(
-            codes.to_numpy(dtype=str), X, denominators=denominators, groups=groups, times=times
+            np.array(codes, dtype=str), X, denominators=denominators, groups=groups, times=times
         )
     except DataFormatError as exc:
         # Dataset rows are 1-based data rows; as a file line, add the header.
@@ -211,7 +267,9 @@ def read_weights(path: str | Path, framework: Framework) -> dict[str, float]:
     for i, code in enumerate(frame["iCode"]):
         if code not in framework.weight:
             errors.append(
-                MetadataError("unknown iCode in weights", row=i + 2, code=str(code), column="iCode")
+                MetadataError(
+                    "unknown iCode in weights", row=i + 2, code=code or "", column="iCode"
+                )
             )
         elif np.isnan(weight[i]) or weight[i] < 0:
             errors.append(
@@ -220,7 +278,7 @@ def read_weights(path: str | Path, framework: Framework) -> dict[str, float]:
                 )
             )
         else:
-            out[str(code)] = float(weight[i])
+            out[code] = float(weight[i])
     raise_all(errors)
     return out
 

@@ -7,6 +7,7 @@ problem. Every class keeps its data as attributes so callers never parse message
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 
 class IndexEngineError(Exception):
@@ -162,3 +163,37 @@ class WeightError(IndexEngineError):
     def __init__(self, message: str, *, code: str) -> None:
         self.code, self.message = code, message
         super().__init__(f"iCode {code!r}: {message}")
+
+
+# Why a normalisation divides by zero for one indicator (`DivisionByZeroWarning.reason`).
+REFERENCE_AT_MINIMUM = "reference_at_minimum"  # dist2ref: x_ref - min = 0
+TARGET_AT_MINIMUM = "target_at_minimum"  # dist2targ: target - min = 0
+MAXIMUM_IS_ZERO = "maximum_is_zero"  # fracmax: max = 0 (after applying Direction)
+
+
+@dataclass(frozen=True)
+class DivisionByZeroWarning:
+    """A normalisation that divides by zero for one indicator; the build carries on.
+
+    Not an exception: the result lists these (`IndexResult.warnings`). `values` says what
+    the indicator's normalised values became: `"missing"` (NaN, the default) or `"inf"`
+    (COINr's exact +-Inf and NaN, with `normalise.zero_division: inf`).
+    """
+
+    indicator: str
+    method: str
+    reason: str
+    values: str = "missing"
+    unit: str = ""
+
+    def __str__(self) -> str:
+        cause = {
+            REFERENCE_AT_MINIMUM: f"the reference unit {self.unit!r} has the lowest value",
+            TARGET_AT_MINIMUM: "the target equals the lowest value",
+            MAXIMUM_IS_ZERO: "the highest value (times Direction) is 0",
+        }[self.reason]
+        outcome = "left missing" if self.values == "missing" else "+-Inf or NaN, as in COINr"
+        return (
+            f"column {self.indicator!r}: {self.method} divides by zero ({cause}); "
+            f"its normalised values are {outcome}"
+        )

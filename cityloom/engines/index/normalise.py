@@ -21,6 +21,10 @@ Methods (x already times Direction):
 | borda | rank - 1 | |
 | goalposts | clip((x - lower)/(upper - lower), 0, 1) * scale, reversed for Direction -1 | lower, upper, scale=1 |
 | none | x | |
+
+A division by zero in dist2ref, dist2targ or fracmax (the reference or target at the
+minimum, a maximum of 0) is a `DivisionByZeroWarning`, not an error: that column becomes
+NaN, or COINr's +-Inf and NaN with `zero_division="inf"` (`normalise.zero_division`).
 """
 
 from __future__ import annotations
@@ -32,7 +36,16 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .errors import MissingReferenceError, NoVarianceError, PipelineKeyError, UnknownMethodError
+from .errors import (
+    MAXIMUM_IS_ZERO,
+    REFERENCE_AT_MINIMUM,
+    TARGET_AT_MINIMUM,
+    DivisionByZeroWarning,
+    MissingReferenceError,
+    NoVarianceError,
+    PipelineKeyError,
+    UnknownMethodError,
+)
 
 PARAMETERS: dict[str, dict[str, Any]] = {
     "minmax": {"lower": 0.0, "upper": 100.0},
@@ -49,6 +62,9 @@ PARAMETERS: dict[str, dict[str, Any]] = {
     "none": {},
 }
 METHODS = tuple(PARAMETERS)
+# What a division by zero gives (see `DivisionByZeroWarning`): the indicator's values
+# left missing, or COINr's +-Inf and NaN.
+ZERO_DIVISION = ("missing", "inf")
 
 
 @dataclass(frozen=True)
@@ -103,6 +119,11 @@ class Normaliser:
 
     `methods` has one `NormaliseMethod` per column; `directions` and `targets` are
     `(n_indicators,)`. After `fit`, learned parameters end in `_`.
+
+    A method that would divide by zero for a column (dist2ref with the reference at the
+    minimum, dist2targ with the target there, fracmax with a maximum of 0) does not stop
+    the fit: `warnings_` says so, and `transform` gives that column NaN, or COINr's
+    +-Inf and NaN with `zero_division="inf"`.
     """
 
     def __init__(
@@ -112,7 +133,11 @@ class Normaliser:
         directions: npt.NDArray[np.float64],
         targets: npt.NDArray[np.float64] | None = None,
         codes: Sequence[str] | None = None,
+        zero_division: str = "missing",
     ) -> None:
+        if zero_division not in ZERO_DIVISION:
+            raise PipelineKeyError("normalise.zero_division", "must be missing or inf")
+        self.zero_division = zero_division
         self.methods = tuple(methods)
         self.directions = np.asarray(directions, dtype=np.float64)
         k = len(self.methods)
@@ -134,6 +159,8 @@ class Normaliser:
         self.n_available_ = np.count_nonzero(~np.isnan(S), axis=0)
         self.ref_ = np.full(S.shape[1], np.nan)
         self.sorted_: dict[int, npt.NDArray[np.float64]] = {}
+        self.warnings_: list[DivisionByZeroWarning] = []
+        self.zero_divisor_ = np.zeros(S.shape[1], dtype=bool)
         for j, m in enumerate(self.methods):
             name = m.method
             if self.n_available_[j] == 0:
@@ -145,7 +172,7 @@ class Normaliser:
             if name == "prank" and self.n_available_[j] < 2:
                 raise NoVarianceError(indicator=self.codes[j], method=name)
             if name == "fracmax" and self.max_[j] == 0:
-                raise NoVarianceError(indicator=self.codes[j], method=name)
+                self._divides_by_zero(j, MAXIMUM_IS_ZERO)
             if name in ("rank", "prank", "borda"):
                 col = S[:, j]
                 self.sorted_[j] = np.sort(col[~np.isnan(col)])
@@ -170,7 +197,7 @@ class Normaliser:
                         "reference unit has no value", indicator=self.codes[j], unit=ref
                     )
                 if self.ref_[j] == self.min_[j]:
-                    raise NoVarianceError(indicator=self.codes[j], method=name)
+                    self._divides_by_zero(j, REFERENCE_AT_MINIMUM, unit=ref)
             if name == "dist2targ":
                 t = self.targets[j] * self.directions[j]
                 if np.isnan(t):
@@ -178,8 +205,20 @@ class Normaliser:
                         "dist2targ needs a Target in the metadata", indicator=self.codes[j]
                     )
                 if t == self.min_[j]:
-                    raise NoVarianceError(indicator=self.codes[j], method=name)
+                    self._divides_by_zero(j, TARGET_AT_MINIMUM)
         return self
+
+    def _divides_by_zero(self, j: int, reason: str, *, unit: str = "") -> None:
+        self.zero_divisor_[j] = True
+        self.warnings_.append(
+            DivisionByZeroWarning(
+                indicator=self.codes[j],
+                method=self.methods[j].method,
+                reason=reason,
+                values=self.zero_division,
+                unit=unit,
+            )
+        )
 
     def transform(self, X: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         """Apply the fitted parameters to `X` `(n_units, n_indicators)`; NaN stays NaN."""
@@ -241,6 +280,8 @@ class Normaliser:
                 else:  # none
                     y = x
             out[:, cols] = y
+        if self.zero_division == "missing":
+            out[:, self.zero_divisor_] = np.nan
         return out
 
     def fit_transform(

@@ -7,7 +7,7 @@ normalisation is per year or, with `global: true`, pooled over every year.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,15 +17,17 @@ import numpy.typing as npt
 from .aggregate import aggregate_tree, rank_descending
 from .data import Dataset
 from .denominate import denominate
-from .errors import MissingColumnError, NoDataError
+from .errors import DivisionByZeroWarning, MissingColumnError, NoDataError
 from .framework import Framework
 from .impute import impute_column, impute_group, impute_row
 from .normalise import Normaliser
 from .screen import screen_units
-from .spec import PipelineSpec
+from .spec import ImputeSpec, PipelineSpec
 from .treat import TreatReport, treat
 
-STAGES = ("Raw", "Denominated", "Imputed", "Screened", "Treated", "Normalised", "Aggregated")
+# Indicator values `(n_units, n_indicators)` after each step, in order. The aggregates
+# are not a stage: they are `IndexResult.aggregates`, one column per aggregate code.
+STAGES = ("Raw", "Denominated", "Imputed", "Screened", "Treated", "Normalised")
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,8 @@ class IndexResult:
     normalisers: Mapping[int | None, Normaliser] = field(default_factory=dict)
     dropped_units: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    # Indicators whose normalisation divided by zero (their values are missing or +-Inf).
+    warnings: tuple[DivisionByZeroWarning, ...] = ()
 
     def score(self, code: str) -> npt.NDArray[np.float64]:
         """Scores of one aggregate (e.g. the index) per unit."""
@@ -82,6 +86,31 @@ class _Prepared:
     notes: list[str]
 
 
+# Per-edition mappings: keyed by year, or by `None` for a dataset of a single edition.
+Years = list[int | None]
+Editions = dict[int | None, _Prepared]
+Values = dict[int | None, npt.NDArray[np.float64]]
+Normalisers = dict[int | None, Normaliser]
+
+
+def _impute(
+    X: npt.NDArray[np.float64], ds: Dataset, fw: Framework, spec: ImputeSpec
+) -> tuple[npt.NDArray[np.float64], list[str]]:
+    """Missing values of `X` `(n_units, n_indicators)` filled, and a note if some remain."""
+    if spec.by == "column":
+        X = impute_column(X, stat=spec.stat)
+    elif spec.by == "group":
+        assert spec.group is not None
+        if spec.group not in ds.groups:
+            raise MissingColumnError(spec.group, role="group")
+        X = impute_group(X, ds.groups[spec.group], stat=spec.stat)
+    else:
+        X = impute_row(X, fw.direction)
+    left = int(np.isnan(X).sum())
+    notes = [f"impute: {left} values still missing (no data to impute from)"] if left else []
+    return X, notes
+
+
 def _prepare(ds: Dataset, fw: Framework, spec: PipelineSpec) -> _Prepared:
     """Steps before normalisation, for one edition."""
     stages: dict[str, Stage] = {}
@@ -99,19 +128,7 @@ def _prepare(ds: Dataset, fw: Framework, spec: PipelineSpec) -> _Prepared:
         )
     stages["Denominated"] = Stage(codes, times, X)
     if spec.impute is not None:
-        imp = spec.impute
-        if imp.by == "column":
-            X = impute_column(X, stat=imp.stat)
-        elif imp.by == "group":
-            assert imp.group is not None
-            if imp.group not in ds.groups:
-                raise MissingColumnError(imp.group, role="group")
-            X = impute_group(X, ds.groups[imp.group], stat=imp.stat)
-        else:
-            X = impute_row(X, fw.direction)
-        left = int(np.isnan(X).sum())
-        if left:
-            notes.append(f"impute: {left} values still missing (no data to impute from)")
+        X, notes = _impute(X, ds, fw, spec.impute)
     stages["Imputed"] = Stage(codes, times, X)
     dropped: tuple[str, ...] = ()
     if spec.screen is not None:
@@ -139,7 +156,8 @@ def _prepare(ds: Dataset, fw: Framework, spec: PipelineSpec) -> _Prepared:
     return _Prepared(stages, report, dropped, notes)
 
 
-def _normaliser(fw: Framework, spec: PipelineSpec) -> Normaliser | None:
+def _new_normaliser(fw: Framework, spec: PipelineSpec) -> Normaliser | None:
+    """An unfitted normaliser of the pipeline's methods (None without a normalise step)."""
     if spec.normalise is None:
         return None
     return Normaliser(
@@ -147,15 +165,119 @@ def _normaliser(fw: Framework, spec: PipelineSpec) -> Normaliser | None:
         directions=fw.direction,
         targets=fw.target,
         codes=fw.indicator_codes,
+        zero_division=spec.normalise.zero_division,
+    )
+
+
+def _parse(pipeline: PipelineSpec | Mapping[str, Any] | None, fw: Framework) -> PipelineSpec:
+    return (
+        pipeline if isinstance(pipeline, PipelineSpec) else PipelineSpec.parse(pipeline or {}, fw)
     )
 
 
 def _concat(stages: list[Stage]) -> Stage:
+    """Editions stacked into one panel stage, rows sorted by unit code then year."""
     times = None if stages[0].times is None else np.concatenate([s.times for s in stages])  # type: ignore[misc]
     codes = np.concatenate([s.unit_codes for s in stages])
     X = np.concatenate([s.X for s in stages])
     order = np.lexsort((times, codes)) if times is not None else np.argsort(codes, kind="stable")
     return Stage(codes[order], None if times is None else times[order], X[order])
+
+
+def _stack(stages: list[Stage]) -> Stage:
+    """One edition's stage as it is; several editions concatenated (see `_concat`)."""
+    return _concat(stages) if len(stages) > 1 else stages[0]
+
+
+def _prepare_editions(
+    dataset: Dataset, fw: Framework, spec: PipelineSpec, years: Years
+) -> Editions:
+    """Every step before normalisation, edition by edition (`None`: a single edition)."""
+    return {y: _prepare(dataset if y is None else dataset.edition(y), fw, spec) for y in years}
+
+
+def _apply_base_normaliser(
+    normaliser: Normaliser, treated: dict[int | None, Stage]
+) -> tuple[Values, Normalisers]:
+    """Score every edition on the scale of a normaliser fitted elsewhere (a base edition)."""
+    return (
+        {y: normaliser.transform(st.X) for y, st in treated.items()},
+        dict.fromkeys(treated, normaliser),
+    )
+
+
+def _fit_pooled(
+    fw: Framework, spec: PipelineSpec, treated: dict[int | None, Stage]
+) -> tuple[Values, Normalisers]:
+    """Fit one normaliser on every edition at once (`global: true`); it is keyed `None`."""
+    pooled = _concat(list(treated.values()))
+    fitted = _new_normaliser(fw, spec)
+    assert fitted is not None
+    fitted.fit(pooled.X, unit_codes=pooled.unit_codes)
+    return {y: fitted.transform(st.X) for y, st in treated.items()}, {None: fitted}
+
+
+def _fit_per_edition(
+    fw: Framework, spec: PipelineSpec, treated: dict[int | None, Stage]
+) -> tuple[Values, Normalisers]:
+    """Fit and apply a normaliser on each edition separately."""
+    normalised: Values = {}
+    normalisers: Normalisers = {}
+    for y, st in treated.items():
+        fitted = _new_normaliser(fw, spec)
+        assert fitted is not None
+        normalised[y] = fitted.fit_transform(st.X, unit_codes=st.unit_codes)
+        normalisers[y] = fitted
+    return normalised, normalisers
+
+
+def _normalise_editions(
+    fw: Framework,
+    spec: PipelineSpec,
+    treated: dict[int | None, Stage],
+    normaliser: Normaliser | None,
+) -> tuple[Values, Normalisers]:
+    """Normalised values `(n_units, n_indicators)` per edition, and the normalisers used."""
+    if normaliser is not None:
+        return _apply_base_normaliser(normaliser, treated)
+    if spec.normalise is None:
+        return {y: st.X for y, st in treated.items()}, {}
+    if spec.normalise.pooled and len(treated) > 1:
+        return _fit_pooled(fw, spec, treated)
+    return _fit_per_edition(fw, spec, treated)
+
+
+def _aggregate_edition(
+    normalised: npt.NDArray[np.float64],
+    unit_codes: npt.NDArray[np.str_],
+    fw: Framework,
+    spec: PipelineSpec,
+    weights: Mapping[str, float],
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Aggregates and their ranks, both `(n_units, n_aggregates)`; NaN without the step."""
+    if spec.aggregate is None:
+        aggregated = np.full((normalised.shape[0], len(fw.aggregate_codes)), np.nan)
+    else:
+        a = spec.aggregate
+        aggregated = aggregate_tree(
+            normalised,
+            fw,
+            methods=a.methods,
+            weights=weights or None,
+            p=a.p,
+            dat_thresh=a.dat_thresh,
+            unit_codes=unit_codes,
+        )
+    return aggregated, rank_descending(aggregated)
+
+
+def _cached(cache: dict[str, Any] | None, key: str, compute: Callable[[], Any]) -> Any:
+    """`compute()`, or its value from an earlier call with the same `key`."""
+    if cache is None:
+        return compute()
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
 
 
 def build(
@@ -174,118 +296,50 @@ def build(
     precedence over the pipeline's). `cache`: a dict reused across calls to skip steps
     whose settings did not change (used by the uncertainty analysis).
     """
-    spec = (
-        pipeline
-        if isinstance(pipeline, PipelineSpec)
-        else PipelineSpec.parse(pipeline or {}, framework)
-    )
+    spec = _parse(pipeline, framework)
     fw = framework
-    years: list[int | None] = list(dataset.years()) if dataset.is_panel else [None]
+    years: Years = list(dataset.years()) if dataset.is_panel else [None]
     pre_key = "pre:" + spec.key("denominate", "impute", "screen", "treat")
-    prepared: dict[int | None, _Prepared]
-    if cache is not None and pre_key in cache:
-        prepared = cache[pre_key]
-    else:
-        prepared = {
-            y: _prepare(dataset if y is None else dataset.edition(y), fw, spec) for y in years
-        }
-        if cache is not None:
-            cache[pre_key] = prepared
-
-    norm_key = pre_key + "|norm:" + spec.key("normalise")
-    if cache is not None and normaliser is None and norm_key in cache:
-        normalised, normalisers = cache[norm_key]
-    else:
-        normalisers: dict[int | None, Normaliser] = {}
-        normalised: dict[int | None, npt.NDArray[np.float64]] = {}
-        if normaliser is not None:
-            for y in years:
-                normalised[y] = normaliser.transform(prepared[y].stages["Treated"].X)
-                normalisers[y] = normaliser
-        elif spec.normalise is not None and spec.normalise.pooled and len(years) > 1:
-            pooled = _concat([prepared[y].stages["Treated"] for y in years])
-            fitted = _normaliser(fw, spec)
-            assert fitted is not None
-            fitted.fit(pooled.X, unit_codes=pooled.unit_codes)
-            for y in years:
-                normalised[y] = fitted.transform(prepared[y].stages["Treated"].X)
-            normalisers = {None: fitted}
-        elif spec.normalise is not None:
-            for y in years:
-                st = prepared[y].stages["Treated"]
-                fitted = _normaliser(fw, spec)
-                assert fitted is not None
-                normalised[y] = fitted.fit_transform(st.X, unit_codes=st.unit_codes)
-                normalisers[y] = fitted
-        else:
-            normalised = {y: prepared[y].stages["Treated"].X for y in years}
-        if cache is not None and normaliser is None:
-            cache[norm_key] = (normalised, normalisers)
+    prepared: Editions = _cached(
+        cache, pre_key, lambda: _prepare_editions(dataset, fw, spec, years)
+    )
+    treated = {y: prepared[y].stages["Treated"] for y in years}
+    # A base normaliser comes from outside the pipeline: its results are not cached.
+    norm_cache = cache if normaliser is None else None
+    normalised, normalisers = _cached(
+        norm_cache,
+        pre_key + "|norm:" + spec.key("normalise"),
+        lambda: _normalise_editions(fw, spec, treated, normaliser),
+    )
 
     agg_weights = dict(spec.aggregate.weights or {}) if spec.aggregate else {}
     agg_weights.update(weights or {})
-    n_agg = len(fw.aggregate_codes)
-    aggregated: dict[int | None, npt.NDArray[np.float64]] = {}
-    ranks: dict[int | None, npt.NDArray[np.float64]] = {}
+    aggregated: Values = {}
+    ranks: Values = {}
     for y in years:
-        st = prepared[y].stages["Treated"]
-        if spec.aggregate is not None:
-            a = spec.aggregate
-            aggregated[y] = aggregate_tree(
-                normalised[y],
-                fw,
-                methods=a.methods,
-                weights=agg_weights or None,
-                p=a.p,
-                dat_thresh=a.dat_thresh,
-                unit_codes=st.unit_codes,
-            )
-        else:
-            aggregated[y] = np.full((st.X.shape[0], n_agg), np.nan)
-        ranks[y] = rank_descending(aggregated[y])
-
-    stage_lists: dict[str, list[Stage]] = {s: [] for s in STAGES[:5]}
-    for y in years:
-        for name in stage_lists:
-            stage_lists[name].append(prepared[y].stages[name])
-    stages = {name: _concat(lst) if len(lst) > 1 else lst[0] for name, lst in stage_lists.items()}
-    treated = [prepared[y].stages["Treated"] for y in years]
-    norm_stage = (
-        _concat(
-            [
-                Stage(t.unit_codes, t.times, normalised[y])
-                for t, y in zip(treated, years, strict=True)
-            ]
+        aggregated[y], ranks[y] = _aggregate_edition(
+            normalised[y], treated[y].unit_codes, fw, spec, agg_weights
         )
-        if len(years) > 1
-        else Stage(treated[0].unit_codes, treated[0].times, normalised[years[0]])
-    )
-    stages["Normalised"] = norm_stage
-    stages["Aggregated"] = norm_stage
-    if len(years) > 1:
-        agg_all = _concat(
-            [
-                Stage(t.unit_codes, t.times, aggregated[y])
-                for t, y in zip(treated, years, strict=True)
-            ]
-        ).X
-        rank_all = _concat(
-            [Stage(t.unit_codes, t.times, ranks[y]) for t, y in zip(treated, years, strict=True)]
-        ).X
-    else:
-        agg_all, rank_all = aggregated[years[0]], ranks[years[0]]
+
+    def stack(values: Values) -> Stage:
+        return _stack([Stage(treated[y].unit_codes, treated[y].times, values[y]) for y in years])
+
+    stages = {name: _stack([prepared[y].stages[name] for y in years]) for name in STAGES[:-1]}
+    stages["Normalised"] = stack(normalised)
     reports = {y: prepared[y].report for y in years if prepared[y].report is not None}
     return IndexResult(
         framework=fw,
         stages=stages,
-        unit_codes=norm_stage.unit_codes,
-        times=norm_stage.times,
-        aggregates=agg_all,
-        ranks=rank_all,
+        unit_codes=stages["Normalised"].unit_codes,
+        times=stages["Normalised"].times,
+        aggregates=stack(aggregated).X,
+        ranks=stack(ranks).X,
         treat_reports=reports,  # type: ignore[arg-type]
         normalisers=normalisers,
         dropped_units=tuple(u for y in years for u in prepared[y].dropped),
         notes=tuple(n for y in years for n in prepared[y].notes),
+        # A base normaliser serves every edition: each warning is listed once.
+        warnings=tuple(dict.fromkeys(w for n in normalisers.values() for w in n.warnings_)),
     )
 
 
@@ -300,12 +354,7 @@ def fit_normaliser(
     result = build(dataset, framework, pipeline)
     fitted = result.normaliser
     if fitted is None:
-        spec = (
-            pipeline
-            if isinstance(pipeline, PipelineSpec)
-            else PipelineSpec.parse(pipeline, framework)
-        )
-        fitted = _normaliser(framework, spec)
+        fitted = _new_normaliser(framework, _parse(pipeline, framework))
         if fitted is None:
             raise NoDataError(step="normalise", indicator="(pipeline has no normalise step)")
     return fitted

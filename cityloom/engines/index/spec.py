@@ -24,7 +24,7 @@ from .errors import (
 )
 from .framework import Framework
 from .impute import STATS
-from .normalise import NormaliseMethod
+from .normalise import ZERO_DIVISION, NormaliseMethod
 
 STEPS = ("denominate", "impute", "screen", "treat", "normalise", "aggregate")
 _OFF = (None, False, "none")
@@ -98,6 +98,7 @@ class NormaliseSpec:
     default: NormaliseMethod
     pooled: bool
     per_indicator: Mapping[str, NormaliseMethod]
+    zero_division: str = "missing"
 
     def methods(self, codes: Sequence[str]) -> list[NormaliseMethod]:
         return [self.per_indicator.get(c, self.default) for c in codes]
@@ -251,7 +252,11 @@ def _parse_treat(value: object, codes: set[str], fw: Framework) -> TreatSpec | N
 
 
 def _norm_method(key: str, v: Mapping[str, Any], base: NormaliseMethod | None) -> NormaliseMethod:
-    params = {k: x for k, x in v.items() if k not in ("method", "global", "per_indicator")}
+    params = {
+        k: x
+        for k, x in v.items()
+        if k not in ("method", "global", "per_indicator", "zero_division")
+    }
     method = v.get("method", base.method if base else "minmax")
     if not isinstance(method, str):
         raise UnknownMethodError(f"{key}.method", method, ())
@@ -270,13 +275,19 @@ def _parse_normalise(value: object, codes: set[str], fw: Framework) -> Normalise
     pooled = v.get("global", False)
     if not isinstance(pooled, bool):
         raise PipelineKeyError("normalise.global", "must be true or false")
+    zero_division = v.get("zero_division", "missing")
+    if zero_division not in ZERO_DIVISION:
+        raise PipelineKeyError("normalise.zero_division", "must be missing or inf")
     per: dict[str, NormaliseMethod] = {}
     for code, setting in _mapping("normalise.per_indicator", v.get("per_indicator") or {}).items():
         key = f"normalise.per_indicator.{code}"
         if code not in codes:
             raise PipelineKeyError(key, "not an indicator code")
-        per[code] = _norm_method(key, _mapping(key, setting), default)
-    return NormaliseSpec(default, pooled, per)
+        setting = _mapping(key, setting)
+        if "zero_division" in setting:
+            raise PipelineKeyError(f"{key}.zero_division", "set it for the whole normalise step")
+        per[code] = _norm_method(key, setting, default)
+    return NormaliseSpec(default, pooled, per, zero_division)
 
 
 def _parse_aggregate(value: object, codes: set[str], fw: Framework) -> AggregateSpec | None:

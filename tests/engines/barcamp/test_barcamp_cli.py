@@ -38,7 +38,10 @@ def test_schedule_writes_the_grid_and_prints_its_objective(tmp_path: Path, publi
 
 def test_pins_and_previous_options(tmp_path: Path) -> None:
     first = tmp_path / "first.json"
-    assert _run("schedule", DATA / "small.json", "--out", first, "--effort", "0.2").returncode == 0
+    assert (
+        _run("schedule", DATA / "small.json", "--out", first, "--iterations", "1500").returncode
+        == 0
+    )
     pins = tmp_path / "pins.json"
     pins.write_text(json.dumps([{"topic": "T001", "room": "R04", "slot": "S3"}]))
     second = tmp_path / "second.json"
@@ -53,13 +56,38 @@ def test_pins_and_previous_options(tmp_path: Path) -> None:
         first,
         "--move-penalty",
         "3",
-        "--effort",
-        "0.2",
+        "--iterations",
+        "1500",
     )
     assert done.returncode == 0, done.stderr
     grid = json.loads(second.read_text())
     assert {"topic": "T001", "room": "R04", "slot": "S3"} in grid
     assert "moves from the previous schedule:" in done.stdout
+
+
+def test_an_iteration_budget_gives_the_same_grid_twice(tmp_path: Path) -> None:
+    outs = [tmp_path / "a.json", tmp_path / "b.json"]
+    runs = [
+        _run("schedule", DATA / "small.json", "--out", out, "--iterations", "1530", "--seed", "7")
+        for out in outs
+    ]
+    assert [r.returncode for r in runs] == [0, 0]
+    assert outs[0].read_text() == outs[1].read_text()
+    assert runs[0].stdout.splitlines()[-1].startswith("search: 1530 steps, ")
+    assert runs[0].stdout.splitlines()[-1].endswith(", seed 7 (iteration budget)")
+
+
+def test_iterations_and_time_limit_exclude_each_other(tmp_path: Path) -> None:
+    out = tmp_path / "o.json"
+    both = _run(
+        "schedule", DATA / "tiny.json", "--out", out, "--iterations", "9", "--time-limit", "1"
+    )
+    assert both.returncode == 2
+    assert "not allowed with argument" in both.stderr
+    zero = _run("schedule", DATA / "tiny.json", "--out", out, "--iterations", "0")
+    assert zero.returncode == 2
+    assert "must be a whole number >= 1, got 0" in zero.stderr
+    assert not out.exists()
 
 
 @pytest.mark.parametrize(

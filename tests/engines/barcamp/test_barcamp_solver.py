@@ -1,9 +1,15 @@
-"""The solver: hard constraints, pins, fewest changes, determinism, exact optima."""
+"""The solver: hard constraints, pins, fewest changes, determinism, exact optima.
+
+Every test that looks at a result runs on an iteration budget (``iterations=``), never
+on the clock: the budgets are those ``effort`` gives on an idle machine (e.g. 0.3 times
+15,000 steps at 45 topics), so a loaded machine finds the same grids.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import itertools
+import time
 from collections.abc import Callable
 
 import numpy as np
@@ -16,13 +22,19 @@ from cityloom.engines.barcamp import (
     Participant,
     Pin,
     Room,
+    ScheduleError,
     Weights,
     evaluate,
     solve,
 )
 from cityloom.engines.barcamp.arrays import compile_instance
 from cityloom.engines.barcamp.objective import objective_parts, violations
-from cityloom.engines.barcamp.search import Grid
+from cityloom.engines.barcamp.search import (
+    Grid,
+    gains_and_losses,
+    proposer_counts,
+    slot_vote_counts,
+)
 
 MakeInstance = Callable[..., Instance]
 Published = Callable[[str], Instance]
@@ -38,7 +50,7 @@ def test_generated_grids_respect_every_hard_constraint(
 ) -> None:
     # More topics than cells, so that some must be left out, and many forbidden slots.
     instance = make_instance(seed, 40, 4, 6, 120, forbidden_p=0.4, repeat_proposer_p=0.6)
-    solution = solve(instance, seed=seed, effort=0.2, time_limit=30)
+    solution = solve(instance, seed=seed, iterations=2565)
     # evaluate() raises on any broken constraint (same cell, forbidden slot, proposer clash).
     report = evaluate(instance, solution.schedule)
     assert report.objective == solution.report.objective
@@ -70,13 +82,39 @@ def test_incremental_scores_match_a_recount(make_instance: MakeInstance) -> None
             assert violations(arrays, grid.topic_cell) == []
 
 
+def test_counts_kept_move_by_move_equal_the_builders_on_the_final_grid(
+    make_instance: MakeInstance,
+) -> None:
+    instance = make_instance(11, 30, 4, 5, 90, forbidden_p=0.3, repeat_proposer_p=0.5)
+    arrays = compile_instance(instance)
+    grid = Grid(
+        arrays,
+        np.full(arrays.n_topics, arrays.n_cells),
+        movable=np.ones(arrays.n_topics, dtype=bool),
+        allowed=arrays.allowed,
+    )
+    rng = np.random.default_rng(1)
+    for _ in range(800):
+        grid.step(int(rng.integers(arrays.n_topics)), 1.0, rng)
+    n_items, n_s = grid.n_items, arrays.n_slots
+    C = slot_vote_counts(arrays, grid.slot)
+    E1, G0, G1 = gains_and_losses(arrays, C, n_items)
+    assert C.shape == E1.shape == (arrays.n_participants, n_s + 1)
+    assert G0.shape == G1.shape == (n_items, n_s + 1)
+    np.testing.assert_array_equal(grid.C, C)
+    np.testing.assert_array_equal(grid.E1, E1)
+    np.testing.assert_array_equal(grid.G0, G0)
+    np.testing.assert_array_equal(grid.G1, G1)
+    np.testing.assert_array_equal(grid.K, proposer_counts(grid.shared, grid.slot, n_s))
+
+
 def test_pins_are_respected(published: Published) -> None:
     instance = published("medium")
-    free = solve(instance, effort=0.2, time_limit=30)
+    free = solve(instance, iterations=3000)
     cells = _cells(instance, free.schedule)
     # Pin the most voted topic into the smallest room, and another into a slot only.
     pins = (Pin("T003", "S8", "R06"), Pin("T010", "S1"), Pin("T020", "S1", "R01"))
-    pinned = solve(instance, pins=pins, effort=0.2, time_limit=30)
+    pinned = solve(instance, pins=pins, iterations=3000)
     got = _cells(instance, pinned.schedule)
     assert got["T003"] == ("R06", "S8")
     assert got["T010"][1] == "S1"
@@ -144,11 +182,11 @@ def _late_changes(instance: Instance) -> Instance:
 
 def test_fewest_changes_mode_moves_little(published: Published) -> None:
     instance = published("medium")
-    before = solve(instance, effort=0.3, time_limit=30)
+    before = solve(instance, iterations=4500)
     changed = _late_changes(instance)
     lost_room = [a.topic for a in before.schedule if a.room == "R06" and a.topic != "T005"]
-    scratch = solve(changed, previous=before.schedule, move_penalty=0.0, effort=0.3)
-    replanned = solve(changed, previous=before.schedule, move_penalty=2.0, effort=0.3)
+    scratch = solve(changed, previous=before.schedule, move_penalty=0.0, iterations=4367)
+    replanned = solve(changed, previous=before.schedule, move_penalty=2.0, iterations=4367)
     assert replanned.report.withdrawn == ("T005",)
     # Topics of the lost room must move; few others do, where ignoring the cost of a
     # move (the same search, from the same grid) moves many.
@@ -167,8 +205,8 @@ def test_fewest_changes_mode_moves_little(published: Published) -> None:
 
 def test_lexicographic_mode_never_trades_objective_for_moves(published: Published) -> None:
     instance = published("small")
-    before = solve(instance, effort=0.2, seed=1)
-    again = solve(instance, previous=before.schedule, effort=0.2, seed=2)
+    before = solve(instance, iterations=1500, seed=1)
+    again = solve(instance, previous=before.schedule, iterations=1500, seed=2)
     # Starting from the published grid, a grid that moves topics must score strictly more.
     assert again.report.objective >= before.report.objective
     if again.report.objective == before.report.objective:
@@ -177,11 +215,44 @@ def test_lexicographic_mode_never_trades_objective_for_moves(published: Publishe
 
 def test_same_seed_same_grid(published: Published) -> None:
     instance = published("small")
-    first = solve(instance, seed=7, effort=0.3, time_limit=60)
-    second = solve(instance, seed=7, effort=0.3, time_limit=60)
+    first = solve(instance, seed=7, iterations=1530)
+    second = solve(instance, seed=7, iterations=1530)
     assert not first.report.timed_out
     assert first.schedule == second.schedule
-    assert first.report.iterations == second.report.iterations
+    assert first.report.iterations == second.report.iterations == 1530
+
+
+def test_an_iteration_budget_ignores_the_clock(
+    published: Published, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A clock that jumps a minute at each reading: a machine so loaded that any time
+    # limit would be spent at once. The iteration budget alone must decide.
+    instance = published("small")
+    reference = solve(instance, seed=7, iterations=1530)
+    ticks = itertools.count()
+    monkeypatch.setattr(time, "perf_counter", lambda: 60.0 * next(ticks))
+    loaded = solve(instance, seed=7, iterations=1530)
+    assert loaded.schedule == reference.schedule
+    assert loaded.report.iterations == 1530
+    assert not loaded.report.timed_out
+
+
+@pytest.mark.parametrize(
+    ("options", "problem"),
+    [
+        (
+            {"iterations": 100, "time_limit": 5.0},
+            "give an iteration budget or a time limit, not both",
+        ),
+        ({"iterations": 0}, "the iteration budget must be a whole number >= 1, got 0"),
+    ],
+)
+def test_iteration_budget_is_checked(
+    published: Published, options: dict[str, float], problem: str
+) -> None:
+    with pytest.raises(ScheduleError) as info:
+        solve(published("tiny"), **options)
+    assert info.value.problems == (problem,)
 
 
 def test_time_limit_stops_the_search(published: Published) -> None:
@@ -195,7 +266,9 @@ def test_time_limit_stops_the_search(published: Published) -> None:
 def test_published_instances_reach_their_optimum(
     published: Published, name: str, optimum: int
 ) -> None:
-    report = solve(published(name), time_limit=60).report
+    # The default budget (effort 1): 1508, 5101 and 15,000 steps.
+    budget = {"tiny": 1508, "small": 5101, "medium": 15000}[name]
+    report = solve(published(name), iterations=budget).report
     assert report.objective >= 0.995 * optimum
     assert report.objective <= optimum  # a proven optimum cannot be beaten
 
@@ -226,7 +299,7 @@ def test_solver_equals_brute_force_on_small_instances(
         100 + seed, 5, 2, 2, 9, room_caps=[4, 2], forbidden_p=0.3, repeat_proposer_p=0.5, **weights
     )
     expected = _brute_force(instance)
-    assert solve(instance, seed=seed, effort=0.3).report.objective == pytest.approx(expected)
+    assert solve(instance, seed=seed, iterations=1500).report.objective == pytest.approx(expected)
 
 
 def test_weights_come_from_the_instance() -> None:

@@ -306,3 +306,15 @@ def test_bounds_fitted_on_base_edition_apply_to_later_edition():
         [[(5 - 0) / 10 * 100, (20 - 10) / 10 * 100], [(15 - 0) / 10 * 100, (30 - 10) / 10 * 100]],
     )
     np.testing.assert_allclose(result.score("I"), [(50 + 100) / 2, (150 + 200) / 2])
+
+
+def test_stages_are_the_indicator_steps_and_aggregates_stand_apart():
+    fw = Framework.from_tree(["a", "b"], {"a": "I", "b": "I", "I": None})
+    ds = Dataset.from_arrays(["x", "y", "z"], [[1.0, 2.0], [2.0, 4.0], [3.0, 6.0]])
+    result = build(ds, fw, {"normalise": {"method": "minmax"}, "aggregate": {"method": "amean"}})
+    assert list(result.stages) == [
+        "Raw", "Denominated", "Imputed", "Screened", "Treated", "Normalised"
+    ]  # fmt: skip
+    expected = [[0.0, 0.0], [(2 - 1) / (3 - 1) * 100, (4 - 2) / (6 - 2) * 100], [100.0, 100.0]]
+    np.testing.assert_allclose(result.stages["Normalised"].X, expected)
+    np.testing.assert_allclose(result.score("I"), [0.0, 50.0, 100.0])

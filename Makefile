@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: demo test test-sqlite test-postgres lint bench messages clean
+.PHONY: demo test test-fast test-sqlite test-postgres lint bench messages clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,11 +17,17 @@ demo: $(BIN)/.installed
 	$(BIN)/cityloom demo
 
 # The whole suite on SQLite, then on a real PostgreSQL with the browser tests (they run once).
+# The .mo catalogs are build products, ignored by git: compiled here (which also refuses an empty
+# or fuzzy entry), by `cityloom demo`, and by the test session when one is missing or stale.
 test: $(BIN)/.installed
 	scripts/install-deps.sh --test
 	$(BIN)/cityloom compile_catalogs
 	$(BIN)/ruff check .
 	$(MAKE) --no-print-directory test-sqlite test-postgres
+
+# The edit loop: no browser, no PDF render, GeoNames import or other test marked `slow`.
+test-fast: $(BIN)/.installed
+	$(BIN)/pytest -m "not e2e and not slow" $(PYTEST_ARGS)
 
 test-sqlite: $(BIN)/.installed
 	$(BIN)/pytest -m "not e2e" $(PYTEST_ARGS)
@@ -32,6 +38,7 @@ test-postgres: $(BIN)/.installed
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/djlint --check cityloom
 
 bench: $(BIN)/.installed
 	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

@@ -3,6 +3,7 @@
 import os
 import re
 import secrets
+import time
 from pathlib import Path
 
 import dj_database_url
@@ -35,22 +36,54 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_int(name: str, *, default: int, low: int = 0, high: int, unit: str = "") -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    # Digits only: int() would also take " 25", "+25" and "2_5".
+    if not re.fullmatch(r"[0-9]{1,18}", raw) or not low <= int(raw) <= high:
+        of_unit = f" of {unit}" if unit else ""
+        raise ImproperlyConfigured(
+            f"{name} must be a whole number{of_unit} from {low} to {high}, not {raw!r}"
+        )
+    return int(raw)
+
+
+# Created when the application starts (cityloom.core's ready()), not when settings are read.
 DATA_DIR = Path(env_str("CITYLOOM_DATA_DIR", str(BASE_DIR.parent / "var"))).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
-def _secret_key() -> str:
+def _read_secret_key(path: Path, *, wait: float) -> str:
+    # The process that created the file may not have written it yet: wait for its key.
+    deadline = time.monotonic() + wait
+    while not (key := path.read_text().strip()):
+        if time.monotonic() > deadline:
+            raise ImproperlyConfigured(f"{path} is empty: delete it, or set SECRET_KEY")
+        time.sleep(0.05)
+    return key
+
+
+def _secret_key(data_dir: Path) -> str:
+    """SECRET_KEY, else the key generated once into the data directory (never a literal)."""
     if key := os.environ.get("SECRET_KEY"):
         return key
-    # Generated once and kept: sessions survive restarts without a literal in the code.
-    path = DATA_DIR / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    path = data_dir / "secret_key"
+    if path.exists():
+        return _read_secret_key(path, wait=5)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        # O_EXCL: of workers starting at once on a new data directory, one writes the key and
+        # the others read it. 0o600 from the first byte: never readable by others, not even
+        # briefly (no chmod after writing).
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return _read_secret_key(path, wait=5)
+    with os.fdopen(fd, "w") as file:
+        file.write(secrets.token_urlsafe(50))
+    return _read_secret_key(path, wait=0)
 
 
-SECRET_KEY = _secret_key()
+SECRET_KEY = _secret_key(DATA_DIR)
 DEBUG = env_bool("DEBUG", default=False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -197,7 +230,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
-STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every request without it
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 
@@ -207,7 +239,7 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 EMAIL_BACKEND = env_str("CITYLOOM_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(env_str("EMAIL_PORT", "25"))
+EMAIL_PORT = env_int("EMAIL_PORT", default=25, high=65535)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
@@ -239,13 +271,6 @@ def _lease(name: str, default: str) -> float:
 CITYLOOM_WORKER_LEASE = _lease("CITYLOOM_WORKER_LEASE", "60")
 
 
-def _hsts_seconds(name: str) -> int:
-    raw = env_str(name, "0")
-    if not re.fullmatch(r"[0-9]{1,9}", raw):
-        raise ImproperlyConfigured(f"{name} must be a whole number of seconds, not {raw!r}")
-    return int(raw)
-
-
 def _proxy_ssl_header(name: str) -> tuple[str, str] | None:
     raw = env_str(name)
     if not raw:
@@ -266,7 +291,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_SSL_REDIRECT = env_bool("CITYLOOM_SSL_REDIRECT", default=False)
-SECURE_HSTS_SECONDS = _hsts_seconds("CITYLOOM_HSTS_SECONDS")
+SECURE_HSTS_SECONDS = env_int("CITYLOOM_HSTS_SECONDS", default=0, high=999_999_999, unit="seconds")
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("CITYLOOM_HSTS_INCLUDE_SUBDOMAINS", default=False)
 SECURE_HSTS_PRELOAD = env_bool("CITYLOOM_HSTS_PRELOAD", default=False)
 # Only when a proxy ends TLS and always sets (or strips) this header: otherwise any client
@@ -274,12 +299,7 @@ SECURE_HSTS_PRELOAD = env_bool("CITYLOOM_HSTS_PRELOAD", default=False)
 SECURE_PROXY_SSL_HEADER = _proxy_ssl_header("CITYLOOM_PROXY_SSL_HEADER")
 # How many proxies (load balancer, nginx) stand in front of the app servers: attempt counters
 # then key on the address they saw (X-Forwarded-For), not on the proxy's own address.
-_raw_proxies = env_str("CITYLOOM_TRUSTED_PROXIES", "0")
-if not re.fullmatch(r"[0-9]", _raw_proxies):
-    raise ImproperlyConfigured(
-        f"CITYLOOM_TRUSTED_PROXIES must be a number of proxies, not {_raw_proxies!r}"
-    )
-CITYLOOM_TRUSTED_PROXIES = int(_raw_proxies)
+CITYLOOM_TRUSTED_PROXIES = env_int("CITYLOOM_TRUSTED_PROXIES", default=0, high=9, unit="proxies")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

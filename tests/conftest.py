@@ -12,6 +12,17 @@ def _fast_and_synchronous(settings):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """A request to /fr/ leaves French active in the thread: each test starts in English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_local_cache():
     # Local memory outlives a test's transaction: counters left there by one test would leak.
     from django.core.cache import caches
@@ -35,7 +46,10 @@ def _fresh_shared_cache(request):
 
 @pytest.fixture(scope="session")
 def _catalogs_compiled():
-    call_command("compile_catalogs", verbosity=0)
+    # The .mo files are build products (ignored by git): a fresh clone gets them here, and a
+    # session after a .po change recompiles that catalog only. Complete catalogs are checked by
+    # tests/core/test_core.py.
+    call_command("compile_catalogs", if_stale=True, verbosity=0)
 
 
 @pytest.fixture(autouse=True)

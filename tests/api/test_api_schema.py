@@ -65,6 +65,7 @@ def focal_point_session():
     return {"sessionid": client.cookies["sessionid"].value, "csrftoken": token}, token
 
 
+@pytest.mark.slow
 @schema.parametrize()
 @seed(20240610)
 @settings(

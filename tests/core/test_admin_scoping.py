@@ -188,6 +188,7 @@ def test_every_registered_admin_uses_the_one_mixin(db):
     assert all(isinstance(ma, CommissionScopedAdmin) for ma in admin.site._registry.values())
 
 
+@pytest.mark.slow
 def test_walk_every_admin_as_another_commissions_secretariat(world):
     """Commission A's secretariat against commission B's records, model by model."""
     registered = {label(model): model for model in admin.site._registry}

@@ -28,6 +28,7 @@ def loopback_server():
     server.shutdown()
 
 
+@pytest.mark.slow
 def test_pdf_never_fetches_a_url_from_the_content(loopback_server, tmp_path):
     base, hits = loopback_server
     css = tmp_path / "print.css"

@@ -113,6 +113,7 @@ def _wait(condition, *, what: str, logs: list[Path], timeout: float = 120) -> No
         time.sleep(0.1)
 
 
+@pytest.mark.slow
 def test_killed_worker_mid_batch_every_mail_sent_exactly_once(smtp, shared_database, tmp_path):
     database = shared_database
     env = _environment(database, port=smtp.port, data=tmp_path)

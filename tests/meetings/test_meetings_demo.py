@@ -1,3 +1,4 @@
+import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -7,6 +8,7 @@ from cityloom.meetings.models import Meeting, ProjectProposal, Topic
 from cityloom.network.demo import load_demo as load_network_demo
 
 
+@pytest.mark.slow
 def test_demo_meetings_tell_the_2013_report_and_load_once(db, client):
     load_network_demo()
     assert load_demo() == ["bordeaux-2013-smart-economy", "smart-governance-2014"]

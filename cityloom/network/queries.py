@@ -2,12 +2,17 @@
 
 from collections import OrderedDict
 
-from django.db.models import Count, Q
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q, QuerySet
 
 from cityloom.core.i18n import country_name
 from cityloom.core.text import fold
+from cityloom.study.models import CityResult
 
-from .models import City, Commission, Membership, Region
+from .models import City, Commission, Invitation, Membership, MembershipRequest, Region
+from .permissions import secretariat_commissions
+
+User = get_user_model()
 
 
 def member_directory(
@@ -73,3 +78,105 @@ def map_members(commission: Commission | None = None) -> list[City]:
     return list(
         cities.only("geonames_id", "name", "country_code", "country_name", "latitude", "longitude")
     )
+
+
+def featured_commission() -> Commission | None:
+    """The thematic commission with the most active members, shown first on the home page."""
+    return (
+        commissions_overview()
+        .filter(kind=Commission.Kind.COMMISSION)
+        .order_by("-member_count")
+        .first()
+    )
+
+
+def commissions() -> QuerySet[Commission]:
+    return Commission.objects.all()
+
+
+def commissions_in_full() -> QuerySet[Commission]:
+    return Commission.objects.select_related("president_city", "organisation")
+
+
+def commission_focal_points(commission: Commission) -> QuerySet:
+    """The focal points of the commission's active member cities, by city name."""
+    return (
+        User.objects.filter(
+            role=User.Role.FOCAL_POINT,
+            city__memberships__commission=commission,
+            city__memberships__status="active",
+        )
+        .select_related("city")
+        .order_by("city__name")
+    )
+
+
+def commission_relations(commission: Commission) -> QuerySet:
+    return commission.relations.select_related("related")
+
+
+def joint_activities(commission: Commission) -> QuerySet:
+    return commission.joint_activities.prefetch_related("commissions").select_related("city")
+
+
+def city_memberships(city: City) -> QuerySet[Membership]:
+    return city.memberships.select_related("commission").order_by("joined_on")
+
+
+def city_focal_points(city: City) -> QuerySet:
+    return city.people.filter(role=User.Role.FOCAL_POINT)
+
+
+def city_study_results(city: City) -> QuerySet:
+    """The city's published study results, newest edition first."""
+    return (
+        CityResult.objects.published()
+        .filter(city=city)
+        .select_related("computation__edition")
+        .order_by("-computation__edition__year")
+    )
+
+
+def city_matches(q: str) -> QuerySet[City] | list[City]:
+    """The city picker's matches: up to 15, biggest first; nothing under two letters."""
+    if len(q.strip()) < 2:
+        return []
+    return City.objects.search(q).order_by("-population")[:15]
+
+
+def city_by_geonames_id(geonames_id: int) -> City | None:
+    return City.objects.filter(geonames_id=geonames_id).first()
+
+
+def application_for_token(token: str) -> MembershipRequest | None:
+    return MembershipRequest.objects.select_related("city", "commission").for_token(token)
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    return Invitation.objects.select_related("city", "invited_by").for_token(token)
+
+
+def secretariat_work(user) -> dict:
+    """The secretariat's side of the dashboard: requests to decide, recent decisions, people."""
+    commissions = secretariat_commissions(user)
+    return {
+        "pending": MembershipRequest.objects.filter(
+            commission__in=commissions, status="pending"
+        ).select_related("city", "commission"),
+        "recent_decisions": MembershipRequest.objects.filter(
+            commission__in=commissions,
+            status__in=[MembershipRequest.Status.APPROVED, MembershipRequest.Status.REJECTED],
+        ).select_related("city", "commission", "decided_by")[:10],
+        "people": User.objects.filter(city__memberships__commission__in=commissions)
+        .distinct()
+        .select_related("city")
+        .order_by("city__name", "email"),
+    }
+
+
+def colleagues(city: City) -> QuerySet:
+    return User.objects.filter(city_id=city.pk).order_by("email")
+
+
+def open_invitations(city: City) -> QuerySet[Invitation]:
+    return Invitation.objects.open().filter(city_id=city.pk)

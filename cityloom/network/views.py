@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET, require_POST
 from cityloom.accounts import emails
 from cityloom.core import ratelimit
 from cityloom.core.ratelimit import Rate
-from cityloom.study.models import published_results
 
 from . import geo, permissions, queries, services
 from .forms import (
@@ -24,7 +23,7 @@ from .forms import (
     NewAccountForm,
     RoleForm,
 )
-from .models import City, Commission, Invitation, MembershipRequest
+from .models import City, Commission, MembershipRequest
 
 User = get_user_model()
 
@@ -34,7 +33,7 @@ APPLICATIONS_PER_ADDRESS = Rate(limit=10, period=60 * 60)
 
 def home(request):
     commissions = queries.commissions_overview()
-    featured = commissions.filter(kind=Commission.Kind.COMMISSION).order_by("-member_count").first()
+    featured = queries.featured_commission()
     cities = queries.map_members()
     return render(
         request,
@@ -61,29 +60,16 @@ def commission_list(request):
 
 
 def commission_detail(request, slug):
-    commission = get_object_or_404(
-        Commission.objects.select_related("president_city", "organisation"), slug=slug
-    )
-    focal_points = (
-        User.objects.filter(
-            role=User.Role.FOCAL_POINT,
-            city__memberships__commission=commission,
-            city__memberships__status="active",
-        )
-        .select_related("city")
-        .order_by("city__name")
-    )
+    commission = get_object_or_404(queries.commissions_in_full(), slug=slug)
     return render(
         request,
         "network/commission_detail.html",
         {
             "commission": commission,
             "by_region": queries.members_by_region(commission),
-            "focal_points": focal_points,
-            "relations": commission.relations.select_related("related"),
-            "joint_activities": commission.joint_activities.prefetch_related(
-                "commissions"
-            ).select_related("city"),
+            "focal_points": queries.commission_focal_points(commission),
+            "relations": queries.commission_relations(commission),
+            "joint_activities": queries.joint_activities(commission),
         },
     )
 
@@ -108,7 +94,7 @@ def member_directory(request):
         "form": form,
         "page": page,
         "commission": commission,
-        "commissions": Commission.objects.all(),
+        "commissions": queries.commissions(),
         "facets": queries.directory_facets(commission),
         "filters": filters,
         "query": query.urlencode(),
@@ -128,13 +114,10 @@ def city_detail(request, geonames_id):
         "network/city_detail.html",
         {
             "city": city,
-            "memberships": city.memberships.select_related("commission").order_by("joined_on"),
-            "focal_points": city.people.filter(role=User.Role.FOCAL_POINT),
+            "memberships": queries.city_memberships(city),
+            "focal_points": queries.city_focal_points(city),
             "can_edit": permissions.can_edit_city(request.user, city),
-            "study_results": published_results()
-            .filter(city=city)
-            .select_related("computation__edition")
-            .order_by("-computation__edition__year"),
+            "study_results": queries.city_study_results(city),
         },
     )
 
@@ -149,7 +132,7 @@ def members_map(request):
         "network/map.html",
         {
             "commission": commission,
-            "commissions": Commission.objects.all(),
+            "commissions": queries.commissions(),
             "country_paths": geo.country_paths(),
             "markers": geo.markers(cities),
         },
@@ -160,7 +143,7 @@ def members_map(request):
 def city_search(request):
     """The city picker: up to 15 matches, biggest first, in any spelling GeoNames knows."""
     q = request.GET.get("city_query", "")[:100]
-    cities = City.objects.search(q).order_by("-population")[:15] if len(q.strip()) >= 2 else []
+    cities = queries.city_matches(q)
     return render(request, "network/_city_choices.html", {"cities": cities, "q": q})
 
 
@@ -170,7 +153,7 @@ def apply(request):
     searching = "search" in request.POST  # the no-script path: search, then choose
     if searching:
         q = request.POST.get("city_query", "")[:100]
-        cities = City.objects.search(q).order_by("-population")[:15] if len(q.strip()) >= 2 else []
+        cities = queries.city_matches(q)
     elif request.method == "POST" and not ratelimit.consume(
         "membership-apply", ratelimit.client_address(request), APPLICATIONS_PER_ADDRESS
     ):
@@ -193,7 +176,7 @@ def apply(request):
             return redirect("network:apply-sent")
     city_id = form.data.get("city") if form.is_bound else request.GET.get("city")
     if city_id and str(city_id).isdigit():
-        chosen = City.objects.filter(geonames_id=int(city_id)).first()
+        chosen = queries.city_by_geonames_id(int(city_id))
     if searching:
         form = MembershipApplicationForm(initial=request.POST.dict())
     return render(request, "network/apply.html", {"form": form, "chosen": chosen, "cities": cities})
@@ -205,7 +188,7 @@ def apply_sent(request):
 
 def confirm_application(request, token):
     """The link mailed to the applicant: a page with a button, as mail scanners open links."""
-    application = MembershipRequest.objects.select_related("city", "commission").for_token(token)
+    application = queries.application_for_token(token)
     if application is None:
         raise Http404
     error = None
@@ -228,7 +211,7 @@ def apply_done(request):
 def invitation(request, token):
     """The link mailed to an invited address: its verified owner accepts, or, if no account holds
     the address, the visitor creates one (the link proves the address)."""
-    invitation = Invitation.objects.select_related("city", "invited_by").for_token(token)
+    invitation = queries.invitation_for_token(token)
     if invitation is None:
         raise Http404
     context = {"invitation": invitation, "form": None}
@@ -275,31 +258,18 @@ def dashboard(request):
     user = request.user
     context = {"is_secretariat": permissions.is_secretariat(user)}
     if context["is_secretariat"]:
-        commissions = permissions.secretariat_commissions(user)
-        context["pending"] = MembershipRequest.objects.filter(
-            commission__in=commissions, status="pending"
-        ).select_related("city", "commission")
-        context["recent_decisions"] = MembershipRequest.objects.filter(
-            commission__in=commissions,
-            status__in=[MembershipRequest.Status.APPROVED, MembershipRequest.Status.REJECTED],
-        ).select_related("city", "commission", "decided_by")[:10]
+        context.update(queries.secretariat_work(user))
         context["decision_form"] = DecisionForm()
-        context["people"] = (
-            User.objects.filter(city__memberships__commission__in=commissions)
-            .distinct()
-            .select_related("city")
-            .order_by("city__name", "email")
-        )
         context["role_choices"] = User.Role.choices
     if user.city_id:
         context["city"] = user.city
-        context["colleagues"] = User.objects.filter(city_id=user.city_id).order_by("email")
+        context["colleagues"] = queries.colleagues(user.city)
         context["can_edit_city"] = permissions.can_edit_city(user, user.city)
         context["invitation_form"] = InvitationForm(
             initial={"language": translation.get_language()}
         )
         if context["can_edit_city"]:
-            context["invitations"] = Invitation.objects.open().filter(city_id=user.city_id)
+            context["invitations"] = queries.open_invitations(user.city)
     return render(request, "network/dashboard.html", context)
 
 

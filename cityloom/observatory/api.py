@@ -8,9 +8,8 @@ from ninja.pagination import paginate
 
 from cityloom.core.api import LanguageCode, Pagination, SearchText, errors
 from cityloom.core.axes import Axis
-from cityloom.core.text import fold
 
-from . import trends
+from . import queries, trends
 from .models import Publication
 
 router = Router(tags=["observatory"])
@@ -40,14 +39,7 @@ def list_publications(
     request, q: SearchText = "", axis: Axis | None = None, language: LanguageCode = ""
 ):
     """The observatory's publications, newest first; `q` searches titles, summaries and PDF text."""
-    rows = Publication.objects.all()
-    for word in fold(q).split():
-        rows = rows.filter(search_text__contains=word)
-    if axis:
-        rows = rows.filter(axes__icontains=f'"{axis}"')
-    if language:
-        rows = rows.filter(language=language)
-    return rows
+    return queries.publications(q=q, axis=axis or "", language=language)
 
 
 @router.get("/publications/{publication_id}", response={200: PublicationOut, **errors(404, 422)})

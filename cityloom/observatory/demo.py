@@ -5,8 +5,8 @@ import datetime as dt
 from django.db import transaction
 
 from cityloom.core.axes import Axis
+from cityloom.core.tags import tags_named
 from cityloom.core.text import fold
-from cityloom.practices.models import Tag
 
 from .models import Publication, Source, WatchedTopic
 
@@ -50,12 +50,7 @@ def load_demo() -> int:
                     "search_text": fold(f"{title} {authors} {summary}"),
                 },
             )
-            publication.tags.set(
-                [
-                    Tag.objects.get_or_create(slug=t.replace(" ", "-"), defaults={"name": t})[0]
-                    for t in tags
-                ]
-            )
+            publication.tags.set(tags_named(tags))
         for axis, label, terms in WATCH:
             WatchedTopic.objects.update_or_create(axis=axis, label=label, defaults={"terms": terms})
         # Registered but not followed: the demo runs offline; the secretariat switches it on.

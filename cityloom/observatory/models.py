@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cityloom.core.axes import Axis, axis_labels
 from cityloom.core.models import TimeStampedModel
-from cityloom.practices.models import Tag
+from cityloom.core.tags import Tag
 
 
 class Source(TimeStampedModel):

@@ -9,14 +9,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import strip_tags
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cityloom.core import uploads
 from cityloom.core.models import record
+from cityloom.core.tags import known_tags, tag_slug, tags_named
 from cityloom.core.text import fold
-from cityloom.practices.models import Tag
 
 from . import fetching, permissions
 from .models import Publication, Source
@@ -70,17 +69,6 @@ def extract_pdf_text(upload) -> str:
     return "\n".join(text)[:MAX_TEXT_CHARS]
 
 
-def _tags(names) -> list[Tag]:
-    tags = []
-    for name in names:
-        if slug := slugify(name.strip())[:60]:
-            tag, _created = Tag.objects.get_or_create(
-                slug=slug, defaults={"name": name.strip()[:60]}
-            )
-            tags.append(tag)
-    return tags
-
-
 def add_publication(
     *,
     by,
@@ -124,12 +112,13 @@ def add_publication(
             if publication.pdf:
                 publication.pdf.delete(save=False)
             raise
-        publication.tags.set(_tags(tags))
+        publication.tags.set(tags_named(tags))
         record("publication.added", publication, actor=by)
     return publication
 
 
 def register_source(*, by, url: str, title: str, **fields) -> Source:
+    """Follow a feed; its first poll is queued once the registration is committed."""
     if not permissions.can_manage(by):
         raise PermissionDenied
     with transaction.atomic():
@@ -139,7 +128,23 @@ def register_source(*, by, url: str, title: str, **fields) -> Source:
         source.full_clean()
         source.save()
         record("source.registered", source, actor=by)
+        _queue_poll(source)
     return source
+
+
+def request_poll(source: Source, *, by) -> None:
+    """Queue a poll of the feed now, whatever its turn."""
+    if not permissions.can_manage(by):
+        raise PermissionDenied
+    with transaction.atomic():
+        _queue_poll(source)
+
+
+def _queue_poll(source: Source) -> None:
+    # On commit: the worker must find the row, and a rolled-back registration polls nothing.
+    from .tasks import poll_source
+
+    transaction.on_commit(lambda: poll_source.enqueue(source.pk))
 
 
 def _store(source: Source, entries: list[fetching.Entry]) -> int:
@@ -148,7 +153,7 @@ def _store(source: Source, entries: list[fetching.Entry]) -> int:
     links = [e.link for e in entries if e.link]
     seen_guids = set(source.publications.filter(guid__in=guids).values_list("guid", flat=True))
     seen_links = set(source.publications.filter(url__in=links).values_list("url", flat=True))
-    existing_tags = {t.slug: t for t in Tag.objects.all()}
+    existing_tags = known_tags()
     added = 0
     for entry in entries:
         if entry.guid in seen_guids or (entry.link and entry.link in seen_links):
@@ -171,9 +176,7 @@ def _store(source: Source, entries: list[fetching.Entry]) -> int:
         )
         # Feeds only use the existing tags: a feed must not invent the observatory's topics.
         tags = [
-            existing_tags[s]
-            for s in {slugify(c)[:60] for c in entry.categories}
-            if s in existing_tags
+            existing_tags[s] for s in {tag_slug(c) for c in entry.categories} if s in existing_tags
         ]
         if tags:
             publication.tags.set(tags)

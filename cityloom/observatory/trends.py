@@ -1,7 +1,7 @@
 """Counts over time: which axes and topics rise or fall across publications and practices.
 
-Each kind of dated item comes from one function in `ITEM_SOURCES`; the forum (communications
-app, not built yet) adds its threads there when it exists.
+Each kind of dated item comes from one function named in `ITEM_SOURCES`; the forum
+(communications app, not built yet) adds its threads there when it exists.
 """
 
 import datetime as dt
@@ -10,11 +10,11 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from cityloom.core.axes import Axis
-from cityloom.practices.models import Practice
-from cityloom.practices.stemming import query_stems, stems
+from cityloom.core.stemming import query_stems, stems
 
 from .models import Publication, WatchedTopic
 
@@ -60,13 +60,14 @@ def check_period(start: dt.date, end: dt.date, size: str) -> None:
         raise PeriodError(_("Choose a period of twenty years at most."), field="end")
 
 
-def _aware(day: dt.date) -> dt.datetime:
+def start_of(day: dt.date) -> dt.datetime:
+    """Midnight UTC at the start of `day`: item sources filter their timestamps with it."""
     return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
 
 
 def publication_items(start: dt.date, end: dt.date) -> list[Item]:
     rows = Publication.objects.filter(
-        published_at__gte=_aware(start), published_at__lt=_aware(end)
+        published_at__gte=start_of(start), published_at__lt=start_of(end)
     ).prefetch_related("tags")
     return [
         Item(
@@ -79,28 +80,16 @@ def publication_items(start: dt.date, end: dt.date) -> list[Item]:
     ]
 
 
-def practice_items(start: dt.date, end: dt.date) -> list[Item]:
-    rows = (
-        Practice.objects.published()
-        .filter(published_at__gte=_aware(start), published_at__lt=_aware(end))
-        .prefetch_related("tags")
-    )
-    return [
-        Item(
-            p.published_at.date(),
-            (p.axis,),
-            tuple(t.name for t in p.tags.all()),
-            f"{p.title} {p.summary}",
-        )
-        for p in rows
-    ]
-
-
-ITEM_SOURCES = [publication_items, practice_items]
+# One function per kind of dated item, `(start, end) -> list[Item]`, named by its path: each
+# app reads its own rows in its own queries module, and the observatory imports none of them.
+ITEM_SOURCES = [
+    "cityloom.observatory.trends.publication_items",
+    "cityloom.practices.queries.trend_items",
+]
 
 
 def items_between(start: dt.date, end: dt.date) -> list[Item]:
-    return [item for source in ITEM_SOURCES for item in source(start, end)]
+    return [item for path in ITEM_SOURCES for item in import_string(path)(start, end)]
 
 
 def bucket_starts(start: dt.date, end: dt.date, size: str) -> list[dt.date]:

@@ -9,9 +9,8 @@ from django.views.decorators.http import require_POST
 
 from cityloom.core import uploads
 from cityloom.core.axes import Axis
-from cityloom.core.text import fold
 
-from . import charts, permissions, services, tasks, trends
+from . import charts, permissions, queries, services, trends
 from .forms import PeriodForm, PublicationFilterForm, PublicationForm, SourceForm
 from .models import Publication, Source
 
@@ -21,7 +20,7 @@ def home(request):
         request,
         "observatory/home.html",
         {
-            "latest": Publication.objects.select_related("source")[:10],
+            "latest": queries.latest_publications(),
             "can_manage": permissions.can_manage(request.user),
         },
     )
@@ -29,18 +28,7 @@ def home(request):
 
 def publication_list(request):
     form = PublicationFilterForm(request.GET or None)
-    rows = Publication.objects.select_related("source")
-    if form.is_valid():
-        data = form.cleaned_data
-        for word in fold(data["q"]).split():
-            rows = rows.filter(search_text__contains=word)
-        if data["axis"]:
-            # JSON list membership, portable across SQLite and PostgreSQL.
-            rows = rows.filter(axes__icontains=f'"{data["axis"]}"')
-        if data["language"]:
-            rows = rows.filter(language=data["language"])
-        if data["year"]:
-            rows = rows.filter(year=data["year"])
+    rows = queries.publications(**form.cleaned_data) if form.is_valid() else queries.publications()
     page = Paginator(rows, 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -52,9 +40,7 @@ def publication_list(request):
 
 
 def publication_detail(request, pk):
-    publication = get_object_or_404(
-        Publication.objects.select_related("source").prefetch_related("tags"), pk=pk
-    )
+    publication = get_object_or_404(queries.publications_in_full(), pk=pk)
     return render(request, "observatory/publication_detail.html", {"publication": publication})
 
 
@@ -108,10 +94,9 @@ def source_list(request):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            tasks.poll_source.enqueue(source.pk)
             messages.success(request, _("The feed is followed; its first poll is queued."))
             return redirect(source)
-    sources = Source.objects.all()
+    sources = queries.sources()
     for source in sources:
         source.error_text = services.error_message(source)
     return render(request, "observatory/source_list.html", {"sources": sources, "form": form})
@@ -128,7 +113,7 @@ def source_detail(request, pk):
         {
             "source": source,
             "error": error,
-            "items": source.publications.all()[:20],
+            "items": queries.latest_items(source),
         },
     )
 
@@ -138,7 +123,7 @@ def source_detail(request, pk):
 def source_poll(request, pk):
     _manager(request)
     source = get_object_or_404(Source, pk=pk)
-    tasks.poll_source.enqueue(source.pk)
+    services.request_poll(source, by=request.user)
     messages.success(request, _("A poll of the feed is queued."))
     return redirect(source)
 

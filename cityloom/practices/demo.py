@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cityloom.core.axes import Axis
+from cityloom.core.tags import tags_named
 from cityloom.network.models import City, Commission
 
 from . import search
@@ -17,7 +18,6 @@ from .models import (
     Practice,
     PracticeSdg,
     PracticeTranslation,
-    Tag,
     Transfer,
 )
 
@@ -216,12 +216,7 @@ def load_demo() -> int:
             )
             practice.copy_city_facets()
             practice.save()
-            practice.tags.set(
-                [
-                    Tag.objects.get_or_create(slug=t.replace(" ", "-"), defaults={"name": t})[0]
-                    for t in tags
-                ]
-            )
+            practice.tags.set(tags_named(tags))
             for goal in sdgs:
                 PracticeSdg.objects.get_or_create(practice=practice, goal=goal)
             for lang, (t_title, t_summary) in TRANSLATIONS.get(title, {}).items():

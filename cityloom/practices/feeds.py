@@ -5,7 +5,7 @@ from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
-from .models import Practice
+from . import queries
 
 
 class NewPractices(Feed):
@@ -14,7 +14,7 @@ class NewPractices(Feed):
     link = reverse_lazy("practices:list")
 
     def items(self):
-        return Practice.objects.published().select_related("city").order_by("-published_at")[:30]
+        return queries.newest_published(30)
 
     def item_title(self, item):
         return f"{item.title} ({item.city.name})"

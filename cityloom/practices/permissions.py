@@ -38,6 +38,13 @@ def can_label(user, practice: Practice) -> bool:
     return practice.is_published and is_secretariat_of(user, practice.commission_id)
 
 
+def can_view_reviews(user, practice: Practice) -> bool:
+    """The label reviews of a practice: its secretariat, who wrote them, and its own city."""
+    return is_secretariat_of(user, practice.commission_id) or (
+        getattr(user, "city_id", None) == practice.city_id
+    )
+
+
 def can_contact(user, practice: Practice) -> bool:
     """People of another member city ask; the practice's own city has nothing to ask itself."""
     return (

@@ -1,11 +1,24 @@
 """Reads shared by pages, the API, feeds and exports."""
 
+import datetime as dt
+
 from django.db.models import Prefetch, QuerySet
 from django.utils import translation
 
-from cityloom.network.models import City
+from cityloom.network.models import City, Commission
+from cityloom.network.permissions import secretariat_commissions
+from cityloom.observatory import trends
 
-from .models import Compendium, CompendiumEntry, Practice, PracticeTranslation, Transfer
+from .models import (
+    Compendium,
+    CompendiumEntry,
+    Conversation,
+    LabelReview,
+    Message,
+    Practice,
+    PracticeTranslation,
+    Transfer,
+)
 
 
 def list_related(practices: QuerySet) -> QuerySet:
@@ -13,15 +26,90 @@ def list_related(practices: QuerySet) -> QuerySet:
     return practices.select_related("city").prefetch_related("sdgs")
 
 
+def newest_published(limit: int) -> QuerySet[Practice]:
+    return Practice.objects.published().select_related("city").order_by("-published_at")[:limit]
+
+
+def practices_in_full() -> QuerySet[Practice]:
+    """What a practice's own pages show of it, fetched with it."""
+    return Practice.objects.select_related("city", "commission", "contact").prefetch_related(
+        "translations", "sdgs", "tags", "attachments"
+    )
+
+
+def translation_into(practice: Practice, language: str) -> PracticeTranslation | None:
+    """The practice's translation into `language`, from its prefetched translations."""
+    return next((t for t in practice.translations.all() if t.language == language), None)
+
+
+def transfers_of(practice: Practice) -> QuerySet[Transfer]:
+    return practice.transfers.select_related("adopting_city").order_by("started_on")
+
+
+def label_reviews(practice: Practice) -> QuerySet[LabelReview]:
+    return practice.reviews.select_related("reviewer")
+
+
+def compendiums_open_to(practice: Practice, *, user) -> QuerySet[Compendium] | list:
+    """The compendiums of `user`'s secretariat a published practice may still be added to."""
+    if not practice.is_published:
+        return []
+    return Compendium.objects.filter(commission__in=secretariat_commissions(user)).exclude(
+        entries__practice=practice
+    )
+
+
+def conversations_in_full() -> QuerySet[Conversation]:
+    return Conversation.objects.select_related("practice__city", "city", "contact")
+
+
+def thread(conversation: Conversation) -> QuerySet[Message]:
+    return conversation.messages.select_related("author__city")
+
+
+def transfers_in_full() -> QuerySet[Transfer]:
+    return Transfer.objects.select_related("practice__city", "adopting_city")
+
+
+def own_city_work(user) -> dict:
+    """A person's page: their city's drafts, adoptions and conversations (empty without a city)."""
+    if not user.city_id:
+        return {"drafts": [], "conversations": []}
+    conversations = Conversation.objects.select_related("practice__city", "city")
+    return {
+        "drafts": Practice.objects.filter(
+            city_id=user.city_id, status=Practice.Status.DRAFT
+        ).order_by("-updated_at"),
+        "transfers": Transfer.objects.filter(adopting_city_id=user.city_id).select_related(
+            "practice__city"
+        ),
+        "conversations": conversations.filter(city_id=user.city_id)
+        | conversations.filter(practice__city_id=user.city_id),
+    }
+
+
+def followed_conversations(user) -> QuerySet[Conversation]:
+    """The latest 50 conversations about the practices of `user`'s secretariat."""
+    return Conversation.objects.select_related("practice__city", "city").filter(
+        practice__commission__in=secretariat_commissions(user)
+    )[:50]
+
+
+def compendiums() -> QuerySet[Compendium]:
+    return Compendium.objects.select_related("commission")
+
+
+def compendium_commission(user) -> Commission | None:
+    """The commission a new compendium of `user`'s belongs to: the first they are secretariat of."""
+    return secretariat_commissions(user).first()
+
+
 def reader_version(practice: Practice) -> PracticeTranslation | None:
     """The translation into the reader's language, if there is one and it is not the original."""
     language = (translation.get_language() or "en")[:2]
     if language == practice.language:
         return None
-    for t in practice.translations.all():
-        if t.language == language:
-            return t
-    return None
+    return translation_into(practice, language)
 
 
 def city_practices(city: City) -> dict:
@@ -43,3 +131,21 @@ def compendium_entries(compendium: Compendium) -> list[CompendiumEntry]:
             Prefetch("practice__tags"),
         )
     )
+
+
+def trend_items(start: dt.date, end: dt.date) -> list[trends.Item]:
+    """Practices published in [start, end), as the observatory's trends count them."""
+    rows = (
+        Practice.objects.published()
+        .filter(published_at__gte=trends.start_of(start), published_at__lt=trends.start_of(end))
+        .prefetch_related("tags")
+    )
+    return [
+        trends.Item(
+            p.published_at.date(),
+            (p.axis,),
+            tuple(t.name for t in p.tags.all()),
+            f"{p.title} {p.summary}",
+        )
+        for p in rows
+    ]

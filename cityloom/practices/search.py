@@ -1,7 +1,7 @@
 """Full-text search of practices, one interface over two engines.
 
 SQLite (the embedded default): an FTS5 table, `unicode61 remove_diacritics 2`, holding the text
-already run through `stemming.stems`; queries are stemmed the same way.
+already run through `core.stemming.stems`; queries are stemmed the same way.
 PostgreSQL (production): a `tsvector` column with a GIN index, built with the text search
 configuration of the text's language (`cityloom_en|fr|es`: Snowball stemmers behind `unaccent`,
 see the migration) plus the same light stems as SQLite; a query is tried in every
@@ -24,11 +24,11 @@ from django.utils.translation import gettext as _
 
 from cityloom.core.axes import Axis
 from cityloom.core.i18n import country_name
+from cityloom.core.stemming import query_stems, stems
 from cityloom.core.text import fold
 from cityloom.network.models import Region
 
 from .models import CitySize, Practice, PracticeSdg, Sdg, SearchEntry
-from .stemming import query_stems, stems
 
 PG_CONFIGS = {"en": "cityloom_en", "fr": "cityloom_fr", "es": "cityloom_es"}
 
@@ -188,7 +188,7 @@ class PostgresBackend:
     """Snowball stemming per language (behind unaccent), plus the cross-language light stems.
 
     Snowball's Spanish stemmer expects accents (`-ación`) that unaccent has already removed, and
-    stems of different languages rarely meet; the `simple` lexemes of `stemming.stems` give the
+    stems of different languages rarely meet; the `simple` lexemes of `core.stemming.stems` give the
     same cross-language matches as on SQLite.
     """
 

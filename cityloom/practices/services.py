@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from cityloom.core import uploads
 from cityloom.core.mail import queue_mail
 from cityloom.core.models import record
+from cityloom.core.tags import tags_named
 from cityloom.network.models import City, Commission, Membership
 
 from . import permissions, search
@@ -29,7 +30,6 @@ from .models import (
     Practice,
     PracticeSdg,
     PracticeTranslation,
-    Tag,
     Transfer,
 )
 
@@ -59,17 +59,6 @@ PRACTICE_FIELDS = {
 
 class PracticeError(ValidationError):
     """A write that must not happen; the message is for the person who asked."""
-
-
-def _tags(names: Iterable[str]) -> list[Tag]:
-    tags = []
-    for name in names:
-        name = name.strip()[:60]
-        if not (slug := slugify(name)[:60]):
-            continue
-        tag, _created = Tag.objects.get_or_create(slug=slug, defaults={"name": name})
-        tags.append(tag)
-    return tags
 
 
 def _check_fields(city: City, fields: dict) -> None:
@@ -118,7 +107,7 @@ def draft_practice(
         practice.copy_city_facets()
         practice.full_clean()
         practice.save()
-        practice.tags.set(_tags(tags))
+        practice.tags.set(tags_named(tags))
         PracticeSdg.objects.bulk_create(
             [PracticeSdg(practice=practice, goal=g) for g in sorted(set(sdgs))]
         )
@@ -146,7 +135,7 @@ def update_practice(
         practice.full_clean()
         practice.save()
         if tags is not None:
-            practice.tags.set(_tags(tags))
+            practice.tags.set(tags_named(tags))
         if sdgs is not None:
             practice.sdgs.all().delete()
             PracticeSdg.objects.bulk_create(

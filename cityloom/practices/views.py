@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from cityloom.core import uploads
-from cityloom.network.models import City, Commission
+from cityloom.core.languages import language_name
+from cityloom.network.models import City
 from cityloom.network.permissions import secretariat_commissions
 
 from . import exports, permissions, queries, search, services
@@ -27,14 +28,7 @@ from .forms import (
     TransferStageForm,
     TranslationForm,
 )
-from .models import (
-    Compendium,
-    CompendiumEntry,
-    Conversation,
-    Practice,
-    PracticeTranslation,
-    Transfer,
-)
+from .models import Compendium, Practice, PracticeTranslation
 
 PAGE_SIZE = 20
 FACET_LABELS = {
@@ -91,12 +85,7 @@ def practice_list(request):
 
 
 def _practice(pk, user) -> Practice:
-    practice = get_object_or_404(
-        Practice.objects.select_related("city", "commission", "contact").prefetch_related(
-            "translations", "sdgs", "tags", "attachments"
-        ),
-        pk=pk,
-    )
+    practice = get_object_or_404(queries.practices_in_full(), pk=pk)
     if not permissions.can_view(user, practice):
         raise Http404
     return practice
@@ -105,14 +94,13 @@ def _practice(pk, user) -> Practice:
 def practice_detail(request, pk):
     practice = _practice(pk, request.user)
     user = request.user
-    transfers = practice.transfers.select_related("adopting_city").order_by("started_on")
+    transfers = queries.transfers_of(practice)
     context = {
         "practice": practice,
         "version": queries.reader_version(practice),
         "transfers": transfers,
-        "reviews": practice.reviews.select_related("reviewer")
-        if permissions.is_secretariat_of(user, practice.commission_id)
-        or getattr(user, "city_id", None) == practice.city_id
+        "reviews": queries.label_reviews(practice)
+        if permissions.can_view_reviews(user, practice)
         else [],
         "can_edit": permissions.can_edit(user, practice),
         "can_publish": permissions.can_publish(user, practice),
@@ -120,11 +108,7 @@ def practice_detail(request, pk):
         "can_contact": permissions.can_contact(user, practice),
         "has_adopted": user.is_authenticated
         and any(t.adopting_city_id == user.city_id for t in transfers),
-        "compendiums": Compendium.objects.filter(
-            commission__in=secretariat_commissions(user)
-        ).exclude(entries__practice=practice)
-        if practice.is_published
-        else [],
+        "compendiums": queries.compendiums_open_to(practice, user=user),
         "missing_languages": [
             (code, name)
             for code, name in PracticeTranslation._meta.get_field("language").choices
@@ -132,12 +116,6 @@ def practice_detail(request, pk):
         ],
     }
     return render(request, "practices/detail.html", context)
-
-
-def _commission_choices(user):
-    return Commission.objects.filter(
-        memberships__city_id=user.city_id, memberships__status="active"
-    ).distinct()
 
 
 @login_required
@@ -169,10 +147,8 @@ def practice_edit(request, pk):
     form = PracticeForm(request.POST or None, instance=practice, city=practice.city)
     if request.method == "POST" and form.is_valid():
         try:
-            # The form changed the instance in memory; the service reloads and writes.
-            services.update_practice(
-                Practice.objects.get(pk=pk), by=request.user, **form.service_kwargs()
-            )
+            # The form changed the instance in memory; the service reloads it, locked, and writes.
+            services.update_practice(practice, by=request.user, **form.service_kwargs())
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
@@ -206,7 +182,7 @@ def translation_edit(request, pk, language):
         raise PermissionDenied
     if language not in dict(PracticeTranslation._meta.get_field("language").choices):
         raise Http404
-    existing = practice.translations.filter(language=language).first()
+    existing = queries.translation_into(practice, language)
     initial = {f: getattr(existing, f) for f in TranslationForm.base_fields} if existing else None
     form = TranslationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -219,11 +195,15 @@ def translation_edit(request, pk, language):
         else:
             messages.success(request, _("The translation is saved."))
             return redirect(practice)
-    language_name = dict(PracticeTranslation._meta.get_field("language").choices)[language]
     return render(
         request,
         "practices/translation_form.html",
-        {"form": form, "practice": practice, "language": language, "language_name": language_name},
+        {
+            "form": form,
+            "practice": practice,
+            "language": language,
+            "language_name": language_name(language),
+        },
     )
 
 
@@ -304,9 +284,7 @@ def contact(request, pk):
 
 @login_required
 def conversation_detail(request, pk):
-    conversation = get_object_or_404(
-        Conversation.objects.select_related("practice__city", "city", "contact"), pk=pk
-    )
+    conversation = get_object_or_404(queries.conversations_in_full(), pk=pk)
     if not permissions.can_view_conversation(request.user, conversation):
         raise Http404  # not even the fact that it exists
     can_reply = permissions.can_reply(request.user, conversation)
@@ -323,7 +301,7 @@ def conversation_detail(request, pk):
         "practices/conversation.html",
         {
             "conversation": conversation,
-            "thread": conversation.messages.select_related("author__city"),
+            "thread": queries.thread(conversation),
             "form": form,
             "can_reply": can_reply,
         },
@@ -352,9 +330,7 @@ def adopt(request, pk):
 
 @login_required
 def transfer_edit(request, pk):
-    transfer = get_object_or_404(
-        Transfer.objects.select_related("practice__city", "adopting_city"), pk=pk
-    )
+    transfer = get_object_or_404(queries.transfers_in_full(), pk=pk)
     if not permissions.can_update_transfer(request.user, transfer):
         raise PermissionDenied
     form = TransferStageForm(
@@ -380,23 +356,9 @@ def city_practices(request, geonames_id):
 @login_required
 def mine(request):
     user = request.user
-    context = {"drafts": [], "conversations": []}
-    if user.city_id:
-        context["drafts"] = Practice.objects.filter(
-            city_id=user.city_id, status=Practice.Status.DRAFT
-        ).order_by("-updated_at")
-        context["transfers"] = Transfer.objects.filter(
-            adopting_city_id=user.city_id
-        ).select_related("practice__city")
-    conversations = Conversation.objects.select_related("practice__city", "city")
-    if user.city_id:
-        context["conversations"] = conversations.filter(
-            city_id=user.city_id
-        ) | conversations.filter(practice__city_id=user.city_id)
+    context = queries.own_city_work(user)
     if permissions.can_manage_compendiums(user):
-        context["followed"] = conversations.filter(
-            practice__commission__in=secretariat_commissions(user)
-        )[:50]
+        context["followed"] = queries.followed_conversations(user)
     return render(request, "practices/mine.html", context)
 
 
@@ -405,9 +367,7 @@ def mine(request):
 
 def compendium_list(request):
     compendiums = [
-        c
-        for c in Compendium.objects.select_related("commission")
-        if permissions.can_view_compendium(request.user, c)
+        c for c in queries.compendiums() if permissions.can_view_compendium(request.user, c)
     ]
     return render(
         request,
@@ -421,14 +381,14 @@ def compendium_list(request):
 
 @login_required
 def compendium_create(request):
-    commissions = secretariat_commissions(request.user)
-    if not commissions.exists():
+    commission = queries.compendium_commission(request.user)
+    if commission is None:
         raise PermissionDenied
     form = CompendiumForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             compendium = services.create_compendium(
-                commission=commissions.first(), by=request.user, **form.cleaned_data
+                commission=commission, by=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -439,7 +399,7 @@ def compendium_create(request):
 
 
 def _compendium(request, slug) -> Compendium:
-    compendium = get_object_or_404(Compendium.objects.select_related("commission"), slug=slug)
+    compendium = get_object_or_404(queries.compendiums(), slug=slug)
     if not permissions.can_view_compendium(request.user, compendium):
         raise Http404
     return compendium
@@ -503,9 +463,7 @@ def compendium_add(request, pk):
 @require_POST
 def compendium_entry(request, slug, entry_pk):
     compendium = get_object_or_404(Compendium, slug=slug)
-    entry = get_object_or_404(
-        CompendiumEntry.objects.select_related("compendium"), pk=entry_pk, compendium=compendium
-    )
+    entry = get_object_or_404(compendium.entries.select_related("compendium"), pk=entry_pk)
     action = request.POST.get("action")
     if action == "remove":
         services.remove_from_compendium(entry, by=request.user)

@@ -6,6 +6,7 @@ from cityloom.network.models import Invitation, MembershipRequest
 from tests.factories import (
     CityFactory,
     CommissionFactory,
+    InvitationFactory,
     MembershipFactory,
     MembershipRequestFactory,
     UserFactory,
@@ -308,3 +309,72 @@ def test_country_names_follow_the_page_language(client, members):
 def test_application_form_offers_commissions_in_the_page_language(client, commission):
     content = client.get("/es/membership/apply/").content.decode()
     assert "Comisión de Ciudades Digitales y del Conocimiento" in content
+
+
+# Pages that list things: the number of queries does not grow with the number of rows.
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_home_and_commission_list_do_not_grow_with_commissions(
+    client, db, django_assert_num_queries, n
+):
+    for _ in range(n):
+        MembershipFactory(commission=CommissionFactory(kind="commission"))
+    with django_assert_num_queries(3):
+        response = client.get("/en/")
+    assert response.context["member_count"] == n
+    with django_assert_num_queries(1):
+        response = client.get("/en/commissions/")
+    assert len(response.context["commissions"]) == n
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_commission_page_does_not_grow_with_members(
+    client, commission, django_assert_num_queries, n
+):
+    for _ in range(n):
+        city = MembershipFactory(commission=commission).city
+        UserFactory(city=city, role="focal_point")
+    with django_assert_num_queries(5):
+        response = client.get(f"/en/commissions/{commission.slug}/")
+    assert len(response.context["focal_points"]) == n
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_map_does_not_grow_with_members(client, commission, django_assert_num_queries, n):
+    for _ in range(n):
+        MembershipFactory(commission=commission)
+    with django_assert_num_queries(2):
+        response = client.get("/en/members/map/")
+    assert len(response.context["markers"]) == n
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_city_page_does_not_grow_with_memberships(client, db, django_assert_num_queries, n):
+    city = CityFactory()
+    for _ in range(n):
+        MembershipFactory(city=city)
+    with django_assert_num_queries(4):
+        response = client.get(city.get_absolute_url())
+    assert len(response.context["memberships"]) == n
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_dashboard_does_not_grow_with_requests_people_or_invitations(
+    client, commission, django_assert_num_queries, n
+):
+    city = MembershipFactory(commission=commission).city
+    person = UserFactory(city=city, role="focal_point")
+    commission.secretariat.add(person)
+    for _ in range(n):
+        MembershipRequestFactory(commission=commission, status="pending")
+        UserFactory(city=MembershipFactory(commission=commission).city)
+        UserFactory(city=city)
+        InvitationFactory(city=city, invited_by=person)
+    client.force_login(person)
+    with django_assert_num_queries(9):
+        response = client.get("/en/my/")
+    assert len(response.context["pending"]) == n
+    assert len(response.context["people"]) == 2 * n + 1
+    assert len(response.context["colleagues"]) == n + 1
+    assert len(response.context["invitations"]) == n

@@ -5,10 +5,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from cityloom.core.tags import Tag
 from cityloom.observatory import services
 from cityloom.observatory.fetching import FeedError, Limits, fetch, parse
 from cityloom.observatory.models import Publication, Source
-from cityloom.practices.models import Tag
 from tests.observatory.feedserver import FeedServer
 
 

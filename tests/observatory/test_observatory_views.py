@@ -4,9 +4,10 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from cityloom.core.models import AuditEvent
+from cityloom.core.tags import Tag
 from cityloom.observatory import services, trends
 from cityloom.observatory.models import Publication, Source, WatchedTopic
-from cityloom.practices.models import Tag
 from tests.factories import UserFactory
 from tests.practices.factories import PracticeFactory
 
@@ -144,16 +145,22 @@ def test_source_page_shows_the_error_translated(client, secretariat):
     assert "line 1" not in body
 
 
-def test_registering_a_feed_polls_it(client, secretariat, feeds, settings):
+def test_registering_a_feed_polls_it(
+    client, secretariat, feeds, settings, django_capture_on_commit_callbacks
+):
     settings.CITYLOOM_FEED_LIMITS = {"timeout": 1, "attempts": 1}
     client.force_login(secretariat)
-    response = client.post(
-        "/en/observatory/feeds/",
-        {"title": "News", "url": feeds.url("/rss.xml"), "axis": "", "language": "en",
-         "poll_every_minutes": 30},
-    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True) as polls:
+        response = client.post(
+            "/en/observatory/feeds/",
+            {"title": "News", "url": feeds.url("/rss.xml"), "axis": "", "language": "en",
+             "poll_every_minutes": 30},
+        )  # fmt: skip
     assert response.status_code == 302
-    assert Source.objects.get().items_added == 2
+    assert len(polls) == 1
+    source = Source.objects.get()
+    assert source.items_added == 2
+    assert AuditEvent.objects.filter(verb="source.registered").get().target_id == str(source.pk)
     assert (
         client.post(
             "/en/observatory/feeds/",
@@ -222,3 +229,62 @@ def test_trends_page_has_chart_and_table(client, db):
     bad = client.get("/en/observatory/trends/?start=2013-01-01&end=2012-01-01&bucket=year")
     assert "The period must end after it starts." in bad.content.decode()
     assert client.get("/api/v1/trends?start=2013-01-01&end=2012-01-01").status_code == 422
+
+
+def test_poll_now_queues_a_poll_once_committed(
+    client, secretariat, django_capture_on_commit_callbacks
+):
+    source = Source.objects.create(title="Quiet", url="http://127.0.0.1:9/feed", is_active=False)
+    client.force_login(UserFactory())
+    assert client.post(f"/en/observatory/feeds/{source.pk}/poll/").status_code == 403
+    client.force_login(secretariat)
+    with django_capture_on_commit_callbacks() as polls:
+        response = client.post(f"/en/observatory/feeds/{source.pk}/poll/")
+    assert response.status_code == 302
+    assert len(polls) == 1
+
+
+# Pages that list things: the number of queries does not grow with the number of rows.
+
+
+def _sources_with_items(n):
+    sources = [
+        Source.objects.create(title=f"Feed {i}", url=f"https://f{i}.example/rss") for i in range(n)
+    ]
+    for i, source in enumerate(sources):
+        _pub(title=f"Item {i}", source=source, guid=f"g{i}", search_text=f"item {i}")
+    return sources
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_home_and_publication_list_do_not_grow(client, db, django_assert_num_queries, n):
+    _sources_with_items(n)
+    with django_assert_num_queries(1):
+        response = client.get("/en/observatory/")
+    assert len(response.context["latest"]) == n
+    with django_assert_num_queries(2):
+        response = client.get("/en/observatory/publications/?q=item")
+    assert len(response.context["page"].object_list) == n
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_publication_page_does_not_grow_with_tags(client, db, django_assert_num_queries, n):
+    publication = _pub(source=_sources_with_items(1)[0], guid="x")
+    publication.tags.set([Tag.objects.create(slug=f"t{i}", name=f"T{i}") for i in range(n)])
+    with django_assert_num_queries(2):
+        response = client.get(f"/en/observatory/publications/{publication.pk}/")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_feed_pages_do_not_grow(client, secretariat, django_assert_num_queries, n):
+    source = _sources_with_items(n)[0]
+    for i in range(n - 1):
+        _pub(title=f"More {i}", source=source, guid=f"more{i}")
+    client.force_login(secretariat)
+    with django_assert_num_queries(4):
+        response = client.get("/en/observatory/feeds/")
+    assert len(response.context["sources"]) == n
+    with django_assert_num_queries(5):
+        response = client.get(f"/en/observatory/feeds/{source.pk}/")
+    assert len(response.context["items"]) == n

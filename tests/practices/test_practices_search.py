@@ -5,10 +5,10 @@ import datetime as dt
 import pytest
 
 from cityloom.core.axes import Axis
+from cityloom.core.stemming import query_stems, stems
 from cityloom.practices import search
 from cityloom.practices.models import Practice, PracticeSdg, PracticeTranslation
 from cityloom.practices.search import SearchParams
-from cityloom.practices.stemming import query_stems, stems
 from tests.factories import CityFactory
 from tests.practices.factories import PracticeFactory
 

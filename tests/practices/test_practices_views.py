@@ -4,9 +4,10 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from cityloom.core.tags import tags_named
 from cityloom.practices import services
 from cityloom.practices.models import Practice, PracticeTranslation
-from tests.factories import UserFactory
+from tests.factories import CityFactory, UserFactory
 from tests.practices.factories import PracticeFactory, TransferFactory
 
 
@@ -189,6 +190,7 @@ def test_feeds_list_new_practices(client, commission, bordeaux):
     assert "<rss" in client.get("/en/practices/feed/rss/").content.decode()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("language", ["en", "fr", "es"])
 def test_compendium_exports_in_three_languages(client, commission, bordeaux, secretariat, language):
     practice = PracticeFactory(city=bordeaux, commission=commission, title="Tram")
@@ -286,7 +288,7 @@ def test_focal_point_saves_an_unchanged_practice(client, focal_bilbao, commissio
         city=focal_bilbao.city, commission=commission, created_by=None, contact=focal_bilbao,
         started_on="2011-03-01",
     )  # fmt: skip
-    practice.tags.add(*services._tags(["e-participation"]))
+    practice.tags.add(*tags_named(["e-participation"]))
     client.force_login(focal_bilbao)
     data = _unchanged(PracticeForm(instance=practice, city=practice.city))
     response = client.post(f"/en/practices/{practice.pk}/edit/", data)
@@ -299,3 +301,110 @@ def test_focal_point_saves_an_unchanged_practice(client, focal_bilbao, commissio
         focal_bilbao,
     )
     assert [t.slug for t in practice.tags.all()] == ["e-participation"]
+
+
+# Pages that list things: the number of queries does not grow with the number of rows.
+
+
+def _review(practice, secretariat):
+    return services.review_label(
+        practice, by=secretariat, relevance=4, evidence=4, transferability=4,
+        comments="Clear results.", award=True,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_practice_page_has_no_n_plus_one(
+    client, commission, bordeaux, secretariat, django_assert_num_queries, n
+):
+    practice = PracticeFactory(city=bordeaux, commission=commission)
+    for i in range(n):
+        TransferFactory(practice=practice, adopting_city=CityFactory())
+        _review(practice, secretariat)
+        PracticeTranslation.objects.create(
+            practice=practice, language=("fr", "es", "en")[i], title=f"T{i}", summary="s"
+        )
+        services.create_compendium(
+            commission=commission, by=secretariat, title=f"Set {i}", introduction="x"
+        )
+    client.force_login(secretariat)
+    with django_assert_num_queries(12):
+        response = client.get(practice.get_absolute_url())
+    assert len(response.context["transfers"]) == n
+    assert len(response.context["reviews"]) == n
+    assert len(response.context["compendiums"]) == n
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_conversation_page_has_no_n_plus_one(
+    client, commission, focal_bordeaux, focal_bilbao, django_assert_num_queries, n
+):
+    practice = PracticeFactory(city=focal_bordeaux.city, commission=commission)
+    conversation = services.start_conversation(
+        practice, by=focal_bilbao, subject="Budget", body="What did it cost?"
+    )
+    for i in range(n - 1):
+        services.reply(conversation, by=focal_bordeaux, body=f"Answer {i}")
+    client.force_login(focal_bordeaux)
+    with django_assert_num_queries(4):
+        response = client.get(conversation.get_absolute_url())
+    assert len(response.context["thread"]) == n
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_my_page_has_no_n_plus_one(
+    client, commission, focal_bordeaux, bilbao, secretariat, django_assert_num_queries, n
+):
+    commission.secretariat.add(focal_bordeaux)
+    for i in range(n):
+        PracticeFactory(city=focal_bordeaux.city, commission=commission, status="draft")
+        theirs = PracticeFactory(city=bilbao, commission=commission)
+        TransferFactory(practice=theirs, adopting_city=focal_bordeaux.city)
+        services.start_conversation(theirs, by=focal_bordeaux, subject=f"S{i}", body="Hello")
+    client.force_login(focal_bordeaux)
+    with django_assert_num_queries(8):
+        response = client.get("/en/practices/mine/")
+    assert len(response.context["drafts"]) == n
+    assert len(response.context["transfers"]) == n
+    assert len(response.context["conversations"]) == n
+    assert len(response.context["followed"]) == n
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_compendium_list_has_no_n_plus_one(
+    client, commission, secretariat, django_assert_num_queries, n
+):
+    for i in range(n):
+        services.create_compendium(
+            commission=commission, by=secretariat, title=f"Set {i}", introduction="x"
+        )
+    with django_assert_num_queries(1):
+        response = client.get("/en/practices/compendiums/")
+    assert len(response.context["compendiums"]) == n
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_compendium_page_has_no_n_plus_one(
+    client, commission, bordeaux, secretariat, django_assert_num_queries, n
+):
+    compendium = services.create_compendium(
+        commission=commission, by=secretariat, title="Mobility", introduction="x"
+    )
+    for _ in range(n):
+        practice = PracticeFactory(city=bordeaux, commission=commission)
+        practice.sdgs.create(goal=11)
+        services.add_to_compendium(compendium, practice, by=secretariat)
+    with django_assert_num_queries(5):
+        response = client.get("/en/practices/compendiums/mobility/")
+    assert len(response.context["entries"]) == n
+
+
+@pytest.mark.parametrize(("ui", "name"), [("en", "Spanish"), ("fr", "Espagnol")])
+def test_translation_page_names_the_language_for_the_reader(
+    client, commission, focal_bordeaux, ui, name
+):
+    practice = PracticeFactory(city=focal_bordeaux.city, commission=commission, language="fr")
+    client.force_login(focal_bordeaux)
+    response = client.get(f"/{ui}/practices/{practice.pk}/translations/es/")
+    assert response.context["language_name"] == name
+    assert client.get(f"/{ui}/practices/{practice.pk}/translations/de/").status_code == 404

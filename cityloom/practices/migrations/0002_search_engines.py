@@ -3,7 +3,7 @@
 from django.db import migrations
 
 SQLITE_UP = [
-    # The text is stored already stemmed (see practices/stemming.py); unicode61 folds the rest.
+    # The text is stored already stemmed (see core/stemming.py); unicode61 folds the rest.
     "CREATE VIRTUAL TABLE IF NOT EXISTS practices_practice_fts USING fts5("
     "title, body, tokenize = 'unicode61 remove_diacritics 2')",
 ]

@@ -1,0 +1,41 @@
+"""Reads shared by the observatory's pages and its API."""
+
+from django.db.models import QuerySet
+
+from cityloom.core.text import fold
+
+from .models import Publication, Source
+
+
+def latest_publications(limit: int = 10) -> QuerySet[Publication]:
+    return Publication.objects.select_related("source")[:limit]
+
+
+def publications(
+    *, q: str = "", axis: str = "", language: str = "", year: int | None = None
+) -> QuerySet[Publication]:
+    """Publications, newest first, with every word of `q` (accents folded) and the filters given."""
+    rows = Publication.objects.select_related("source")
+    for word in fold(q).split():
+        rows = rows.filter(search_text__contains=word)
+    if axis:
+        # JSON list membership, portable across SQLite and PostgreSQL.
+        rows = rows.filter(axes__icontains=f'"{axis}"')
+    if language:
+        rows = rows.filter(language=language)
+    if year:
+        rows = rows.filter(year=year)
+    return rows
+
+
+def publications_in_full() -> QuerySet[Publication]:
+    """What a publication's page shows of it, fetched with it."""
+    return Publication.objects.select_related("source").prefetch_related("tags")
+
+
+def sources() -> QuerySet[Source]:
+    return Source.objects.all()
+
+
+def latest_items(source: Source, limit: int = 20) -> QuerySet[Publication]:
+    return source.publications.all()[:limit]

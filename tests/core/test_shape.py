@@ -1,0 +1,97 @@
+"""The shape every app keeps (issue 11), checked on the source rather than hoped for.
+
+Views parse, check permission and call one service; reads live in `queries.py`. A view may
+still name a model's manager to fetch the one object it acts on, as the first argument of
+`get_object_or_404`, and no more often than the meetings app (the model) does.
+"""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import cityloom
+
+ROOT = Path(cityloom.__file__).parent
+# The apps brought to the meetings app's shape; add each app as it gets there.
+SHAPED_APPS = ("meetings", "network", "practices", "observatory")
+MAX_MANAGERS_PER_VIEWS = 2  # meetings/views.py: a meeting and a topic, each fetched by its key
+
+
+def _parse(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(), filename=str(path))
+
+
+def _fetched(tree: ast.Module) -> set[int]:
+    """ids of every node inside the first argument of a `get_object_or_404(...)` call."""
+    inside = set()
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "get_object_or_404"
+            and node.args
+        ):
+            inside.update(id(n) for n in ast.walk(node.args[0]))
+    return inside
+
+
+def manager_uses(source: str) -> tuple[int, list[int]]:
+    """How many times `.objects` is named, and the lines where it is not an object's fetch."""
+    tree = ast.parse(source)
+    fetched = _fetched(tree)
+    uses = [n for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr == "objects"]
+    return len(uses), sorted(n.lineno for n in uses if id(n) not in fetched)
+
+
+def test_manager_uses_counts_fetches_and_flags_the_rest():
+    source = (
+        "def a(request, pk):\n"
+        "    obj = get_object_or_404(Thing.objects.select_related('x'), pk=pk)\n"
+        "    others = Thing.objects.filter(owner=obj)\n"
+    )
+    assert manager_uses(source) == (2, [3])
+
+
+@pytest.mark.parametrize("app", SHAPED_APPS)
+def test_views_read_through_queries(app):
+    count, stray = manager_uses((ROOT / app / "views.py").read_text())
+    assert stray == [], f"{app}/views.py reads or writes through a manager at lines {stray}"
+    assert count <= MAX_MANAGERS_PER_VIEWS
+
+
+def _imported_modules(path: Path) -> set[str]:
+    modules = set()
+    for node in ast.walk(_parse(path)):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            modules.add(node.module)
+        elif isinstance(node, ast.Import):
+            modules.update(alias.name for alias in node.names)
+    return modules
+
+
+def test_observatory_imports_nothing_from_practices():
+    """Tags and the stemmer are core's; the practices' trend items are named by path."""
+    offenders = {
+        path.relative_to(ROOT).as_posix(): sorted(
+            m for m in _imported_modules(path) if m.split(".")[:2] == ["cityloom", "practices"]
+        )
+        for path in (ROOT / "observatory").rglob("*.py")
+        if "migrations" not in path.parts
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+@pytest.mark.parametrize("helper", ["language_name", "_tags", "stems"])
+def test_shared_helpers_are_defined_once_in_core(helper):
+    where = sorted(
+        path.relative_to(ROOT).as_posix()
+        for path in ROOT.rglob("*.py")
+        if "migrations" not in path.parts
+        and any(
+            isinstance(node, ast.FunctionDef) and node.name == helper
+            for node in ast.walk(_parse(path))
+        )
+    )
+    assert all(p.startswith("core/") for p in where), where
+    assert len(where) <= 1, where

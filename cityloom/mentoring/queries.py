@@ -3,13 +3,19 @@
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Min, Prefetch, Q
+from django.utils.translation import gettext as _
 
+from cityloom.core.axes import Axis
+from cityloom.core.languages import language_name
+from cityloom.engines import matching
 from cityloom.engines.matching import AXES, Candidate
 from cityloom.engines.matching import Request as EngineRequest
-from cityloom.network.models import City, Commission, Membership
+from cityloom.network.models import City, Commission, Membership, Region
 from cityloom.practices.models import Practice
-from cityloom.study.models import CityResult, Edition
+from cityloom.study import queries as study_queries
+from cityloom.study.models import Edition
 
+from .errors import MentoringError
 from .models import MentorCapacity, MentoringRequest, Milestone, Objective, Programme
 
 # A member city that has not said otherwise mentors one programme at a time.
@@ -36,38 +42,18 @@ def latest_edition(commission: Commission) -> Edition | None:
     )
 
 
-def axis_codes(edition: Edition) -> dict[str, str]:
-    """{axis: group code} of the framework's top-level groups that carry an axis."""
-    structure = edition.published_computation.structure or {}
-    return {
-        g["axis"]: g["code"]
-        for g in structure.get("groups", [])
-        if g.get("parent") is None and g.get("axis") in AXES
-    }
-
-
 def study_scores(commission: Commission) -> StudyScores:
     edition = latest_edition(commission)
     if edition is None:
         return StudyScores(edition=None)
-    codes = axis_codes(edition)
-    out = StudyScores(edition=edition)
-    rows = CityResult.objects.filter(computation=edition.published_computation_id).values_list(
-        "city_id", "groups", "group_ranks"
-    )
-    for city_id, groups, group_ranks in rows:
+    by_city = study_queries.axis_scores(edition)
+    out = StudyScores(edition=edition, n_ranked=len(by_city))
+    for city_id, axes in by_city.items():
         # Scores outside 0-100 can come from a method without bounds; the engine wants 0-100.
         out.scores[city_id] = {
-            axis: min(max(float(groups[code]), 0.0), 100.0)
-            for axis, code in codes.items()
-            if groups.get(code) is not None
+            axis: min(max(s.score, 0.0), 100.0) for axis, s in axes.items() if s.score is not None
         }
-        out.ranks[city_id] = {
-            axis: int(group_ranks[code])
-            for axis, code in codes.items()
-            if group_ranks.get(code) is not None
-        }
-        out.n_ranked += 1
+        out.ranks[city_id] = {axis: s.rank for axis, s in axes.items() if s.rank is not None}
     return out
 
 
@@ -219,6 +205,38 @@ def proposals_to_city(city: City):
     ).select_related("city", "mentor")
 
 
+def city_programmes(city: City) -> list[Programme]:
+    """The city's programmes, as mentor and as mentee, with their next open milestone's date."""
+    return list(programmes_overview(Programme.objects.of_city(city)))
+
+
+def member_commissions(city: City):
+    """The commissions the city is an active member of: where it may ask for a mentor."""
+    return Commission.objects.filter(
+        memberships__city=city, memberships__status=Membership.Status.ACTIVE
+    )
+
+
+def possible_mentors(request: MentoringRequest):
+    """The active member cities of the request's commission, but the asking city."""
+    return (
+        City.objects.filter(
+            memberships__commission=request.commission,
+            memberships__status=Membership.Status.ACTIVE,
+        )
+        .exclude(pk=request.city_id)
+        .only("pk", "name", "country_name", "country_code")
+    )
+
+
+def city_by_pk(pk: int) -> City | None:
+    return City.objects.filter(pk=pk).first()
+
+
+def programme_of_request(request: MentoringRequest) -> Programme | None:
+    return Programme.objects.filter(request=request).first()
+
+
 @dataclass
 class ObjectiveProgress:
     objective: Objective
@@ -234,21 +252,6 @@ class ObjectiveProgress:
         return self.latest - self.objective.baseline
 
 
-def study_value(edition: Edition | None, city: City, code: str) -> float | None:
-    """The city's score on a group or an indicator of the edition's published results."""
-    if edition is None or not code:
-        return None
-    result = (
-        CityResult.objects.filter(computation=edition.published_computation_id, city=city)
-        .values("groups", "indicators")
-        .first()
-    )
-    if result is None:
-        return None
-    value = result["groups"].get(code, result["indicators"].get(code))
-    return None if value is None else float(value)
-
-
 def objectives_progress(programme: Programme) -> list[ObjectiveProgress]:
     """Each objective against the mentee's value in the latest published edition."""
     objectives = list(programme.objectives.all())
@@ -257,7 +260,7 @@ def objectives_progress(programme: Programme) -> list[ObjectiveProgress]:
     )
     out = []
     for objective in objectives:
-        latest = study_value(edition, programme.mentee, objective.indicator_code)
+        latest = study_queries.result_value(edition, programme.mentee_id, objective.indicator_code)
         out.append(
             ObjectiveProgress(
                 objective=objective,
@@ -266,3 +269,153 @@ def objectives_progress(programme: Programme) -> list[ObjectiveProgress]:
             )
         )
     return out
+
+
+# Suggestions: the engine's reads of who could mentor whom; nothing is recorded.
+
+
+@dataclass
+class Reason:
+    """One criterion of a suggestion, with the objects its numbers refer to."""
+
+    criterion: str
+    value: float
+    weight: float
+    contribution: float
+    detail: object
+    practice: object = None
+    axes: list | None = None
+    languages: list[str] | None = None
+    region: str = ""
+
+    @property
+    def points(self) -> float:
+        return self.contribution * 100
+
+
+@dataclass
+class MentorSuggestion:
+    city: City
+    rank: int
+    total: float
+    reasons: list[Reason]
+
+    @property
+    def percent(self) -> float:
+        return round(self.total * 100, 1)
+
+
+@dataclass
+class SuggestionList:
+    suggestions: list[MentorSuggestion]
+    edition: object
+    n_eligible: int
+    n_unavailable: int
+
+
+def suggest_mentors(request: MentoringRequest, *, limit: int = 10) -> SuggestionList:
+    """The engine's ranked mentors for a request, with the Study results and practices behind them."""
+    data = candidate_data(request.commission, axes=request.axes)
+    try:
+        pool = matching.build_pool(data.candidates)
+        result = matching.suggest(
+            engine_request(request), pool, limit=limit, excluded=_declined([request])
+        )
+    except matching.MatchingError as exc:
+        raise MentoringError(
+            _("The suggestions could not be computed (%(error)s).") % {"error": exc}
+        ) from exc
+    out = []
+    for s in result.suggestions:
+        city_pk = int(s.city_id)
+        reasons = []
+        for c in s.criteria:
+            reason = Reason(
+                criterion=str(c.criterion),
+                value=c.value,
+                weight=c.weight,
+                contribution=c.contribution,
+                detail=c.detail,
+            )
+            if c.criterion == matching.Criterion.PRACTICES and c.detail.practice_index is not None:
+                reason.practice = data.practices[city_pk][c.detail.practice_index]
+            if c.criterion == matching.Criterion.LANGUAGE:
+                reason.languages = [language_name(code) for code in c.detail.shared]
+            if c.criterion == matching.Criterion.CONTEXT and c.detail.region:
+                reason.region = str(Region(c.detail.region).label)
+            if c.criterion == matching.Criterion.STRENGTH:
+                reason.axes = [
+                    {
+                        "axis": Axis(a.axis).label,
+                        "score": a.score,
+                        "rank": a.rank,
+                        "n_ranked": a.n_ranked,
+                    }
+                    for a in c.detail.axes
+                ]
+            reasons.append(reason)
+        out.append(
+            MentorSuggestion(city=data.cities[city_pk], rank=s.rank, total=s.total, reasons=reasons)
+        )
+    return SuggestionList(
+        suggestions=out,
+        edition=data.study.edition,
+        n_eligible=result.n_eligible,
+        n_unavailable=result.n_unavailable,
+    )
+
+
+@dataclass
+class PairingPlan:
+    """The exact assignment of every open request, beside the one-by-one choice."""
+
+    rows: list[dict]
+    assignment: matching.Assignment | None
+    edition: object
+
+
+def _declined(requests) -> dict[str, frozenset[str]]:
+    """The engine's exclusions: each request's declining cities, as engine ids."""
+    return {str(r.pk): frozenset(str(c.pk) for c in r.declined_by.all()) for r in requests}
+
+
+def plan_pairings(commission: Commission) -> PairingPlan:
+    """Pair every open request at once, maximising total suitability under each city's capacity."""
+    requests = list(
+        MentoringRequest.objects.open()
+        .filter(commission=commission)
+        .select_related("city")
+        .prefetch_related("declined_by")
+        .order_by("created_at", "id")
+    )
+    data = candidate_data(commission)
+    if not requests:
+        return PairingPlan(rows=[], assignment=None, edition=data.study.edition)
+    try:
+        pool = matching.build_pool(data.candidates)
+        # A city that declined a request is never proposed to it again: the optimum avoids it.
+        assignment = matching.assign(
+            [engine_request(r) for r in requests], pool, excluded=_declined(requests)
+        )
+    except matching.MatchingError as exc:
+        raise MentoringError(
+            _(
+                "The pairing of every request could not be computed (%(error)s): pair them one by one."
+            )
+            % {"error": exc}
+        ) from exc
+    rows = []
+    for request, match in zip(requests, assignment.matches, strict=True):
+        city = data.cities.get(int(match.city_id)) if match.city_id else None
+        greedy = data.cities.get(int(match.greedy_city_id)) if match.greedy_city_id else None
+        rows.append(
+            {
+                "request": request,
+                "mentor": city,
+                "suitability": match.suitability,
+                "greedy": greedy,
+                "greedy_suitability": match.greedy_suitability,
+                "changed": match.changed,
+            }
+        )
+    return PairingPlan(rows=rows, assignment=assignment, edition=data.study.edition)

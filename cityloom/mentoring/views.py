@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from cityloom.network.models import City, Commission, Membership
+from cityloom.core.languages import language_name
+from cityloom.network.models import City, Commission
 from cityloom.network.permissions import secretariat_commissions
 
 from . import permissions, queries, services
@@ -42,7 +43,7 @@ def programme_list(request):
 
 def city_programmes(request, geonames_id):
     city = get_object_or_404(City, geonames_id=geonames_id)
-    programmes = list(queries.programmes_overview(Programme.objects.of_city(city)))
+    programmes = queries.city_programmes(city)
     return render(
         request,
         "mentoring/city_programmes.html",
@@ -74,7 +75,7 @@ def my_mentoring(request):
                 return redirect("mentoring:my")
     else:
         form = CapacityForm(initial={"max_programmes": queries.capacity_of(city)})
-    programmes = list(queries.programmes_overview(Programme.objects.of_city(city)))
+    programmes = queries.city_programmes(city)
     return render(
         request,
         "mentoring/my.html",
@@ -91,7 +92,7 @@ def my_mentoring(request):
 
 class _CommissionForm(RequestForm):
     commission = forms.ModelChoiceField(
-        label=gettext_lazy("Commission"), queryset=Commission.objects.none(), empty_label=None
+        label=gettext_lazy("Commission"), queryset=None, empty_label=None
     )
 
 
@@ -100,11 +101,8 @@ def request_create(request):
     city = request.user.city
     if city is None or not permissions.can_request_for(request.user, city):
         raise PermissionDenied
-    commissions = Commission.objects.filter(
-        memberships__city=city, memberships__status=Membership.Status.ACTIVE
-    )
     form = _CommissionForm(request.POST or None)
-    form.fields["commission"].queryset = commissions
+    form.fields["commission"].queryset = queries.member_commissions(city)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -154,24 +152,16 @@ def request_detail(request, pk):
         and obj.status in (MentoringRequest.Status.OPEN, MentoringRequest.Status.PROPOSED),
         "answer_form": AnswerForm(),
         "declined": list(obj.declined_by.all()),
-        "language_names": [services.language_name(code) for code in obj.language_list],
+        "language_names": [language_name(code) for code in obj.language_list],
     }
     if show_suggestions:
         try:
-            context["result"] = services.suggest_mentors(obj)
+            context["result"] = queries.suggest_mentors(obj)
         except services.MentoringError as exc:
             context["suggestion_error"] = exc.messages[0]
     if can_pair and obj.status == MentoringRequest.Status.OPEN:
-        context["members"] = (
-            City.objects.filter(
-                memberships__commission=obj.commission,
-                memberships__status=Membership.Status.ACTIVE,
-            )
-            .exclude(pk=obj.city_id)
-            .only("pk", "name", "country_name", "country_code")
-        )
-    programme = Programme.objects.filter(request=obj).first()
-    context["programme"] = programme
+        context["members"] = queries.possible_mentors(obj)
+    context["programme"] = queries.programme_of_request(obj)
     return render(request, "mentoring/request_detail.html", context)
 
 
@@ -184,7 +174,7 @@ def request_propose(request, pk):
     form = ProposeForm(request.POST)
     mentor = None
     if form.is_valid():
-        mentor = City.objects.filter(pk=form.cleaned_data["mentor"]).first()
+        mentor = queries.city_by_pk(form.cleaned_data["mentor"])
     if mentor is None:
         messages.error(request, _("Choose a mentor city from the list."))
         return redirect(obj)
@@ -389,7 +379,7 @@ def pairing(request, slug):
             messages.success(request, _("Pairings proposed: %(n)s.") % {"n": n})
             return redirect("mentoring:dashboard")
     try:
-        plan = services.plan_pairings(commission)
+        plan = queries.plan_pairings(commission)
     except services.MentoringError as exc:
         _error(request, exc)
         plan = None

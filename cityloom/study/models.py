@@ -419,6 +419,15 @@ class Computation(TimeStampedModel):
         return f"{self.edition} #{self.pk} ({self.status})"
 
 
+class CityResultQuerySet(models.QuerySet):
+    def published(self):
+        """Results of the published computation of each edition (the public ones)."""
+        return self.filter(
+            Q(computation__edition__status=Edition.Status.PUBLISHED)
+            & Q(computation__edition__published_computation=models.F("computation"))
+        )
+
+
 class CityResult(models.Model):
     """A city's scores in one computation: overall, per group, per indicator, and rank interval."""
 
@@ -444,6 +453,8 @@ class CityResult(models.Model):
     # Scores on the base edition's scale ({"": overall, code: group score}), for progress.
     comparable = models.JSONField(_("comparable scores"), default=dict, blank=True)
 
+    objects = CityResultQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("city result")
         verbose_name_plural = _("city results")
@@ -455,11 +466,3 @@ class CityResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.city.name}: {self.score}"
-
-
-def published_results():
-    """Results of the published computation of each edition (the public ones)."""
-    return CityResult.objects.filter(
-        Q(computation__edition__status=Edition.Status.PUBLISHED)
-        & Q(computation__edition__published_computation=models.F("computation"))
-    )

@@ -172,6 +172,21 @@ def test_focal_point_cannot_see_another_citys_draft(
     assert not permissions.can_view_questionnaire(bilbao_focal, other)
 
 
+@pytest.mark.parametrize("suffix", ["", "upload/", "submit/", "reopen-request/", "review/"])
+def test_focal_point_cannot_post_to_another_citys_questionnaire(
+    client, edition, cities, bilbao_focal, bordeaux_focal, suffix
+):
+    other = questionnaire(edition, cities[1])
+    save_values(other, by=bordeaux_focal, rows={"ECO.1.1": Row(value="42")})
+    client.force_login(bilbao_focal)
+    response = client.post(
+        f"/en/study/editions/{edition.pk}/cities/{cities[1].geonames_id}/questionnaire/{suffix}",
+        {"value-1": "1", "decision": "accept", "reason": "A reason."},
+    )
+    assert response.status_code == 404
+    assert other.values.get().number == 42.0
+
+
 def test_focal_point_cannot_edit_another_city(edition, cities, bilbao_focal):
     with pytest.raises(PermissionDenied):
         save_values(

@@ -2,9 +2,14 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import QueryDict
+from django.utils.datastructures import MultiValueDict
 
-from cityloom.study.models import Edition, Value
+from cityloom.study import queries
+from cityloom.study.forms import QuestionnaireForms
+from cityloom.study.models import CityResult, Edition, Value
 from cityloom.study.services.editions import publish_edition
+from cityloom.study.services.questionnaire import Row
 from tests.study.factories import make_edition, questionnaire
 from tests.study.test_study_computation import fill, run
 
@@ -107,6 +112,7 @@ def test_api_editions_and_results(client, published):
     assert client.get(f"/api/v1/study/editions/{published.pk}/results?limit=0").status_code == 422
 
 
+@pytest.mark.slow
 def test_report_in_french_and_as_pdf(client, published):
     page = client.get(f"/fr/study/editions/{published.pk}/report/").content.decode()
     assert "Méthode" in page
@@ -127,6 +133,39 @@ def test_questionnaire_page_saves_a_draft_and_shows_errors(client, edition, citi
     assert Value.objects.get().number == 14.5
     check = client.post(f"{url}check/{node.pk}/", {f"value-{node.pk}": "abc"})
     assert "Enter a number." in check.content.decode()
+
+
+def test_questionnaire_forms_read_only_the_posted_rows_and_answers(edition, cities):
+    q = questionnaire(edition, cities[0])
+    eco, gov = (edition.framework.nodes.get(code=c) for c in ("ECO.1.1", "GOV.1.3"))
+    axis = edition.framework.nodes.get(code="ECO")
+    forms = QuestionnaireForms(
+        q,
+        QueryDict(
+            f"value-{eco.pk}=12&year-{eco.pk}=2013&source-{eco.pk}=Census&url-{eco.pk}=+https://a.b/+"
+            f"&answer-{axis.pk}-experience=Buses&link-{axis.pk}-experience=+https://c.d/+"
+        ),
+        MultiValueDict(),
+    )
+    assert forms.is_valid()
+    rows, answers = forms.cleaned()
+    assert rows == {
+        "ECO.1.1": Row(value="12", year="2013", source="Census", evidence_url="https://a.b/")
+    }
+    assert gov.code not in rows
+    assert answers == {(axis.pk, "experience"): ("Buses", "https://c.d/")}
+
+
+def test_questionnaire_page_refuses_a_nul_character(client, edition, cities, bilbao_focal):
+    client.force_login(bilbao_focal)
+    url = f"/en/study/editions/{edition.pk}/cities/{cities[0].geonames_id}/questionnaire/"
+    node = edition.framework.nodes.get(code="ECO.1.1")
+    response = client.post(url, {f"value-{node.pk}": "12", f"note-{node.pk}": "a\x00b"})
+    assert response.status_code == 200
+    assert response.context["sections"][0]["items"][1]["errors"] == [
+        "Null characters are not allowed."
+    ]
+    assert not Value.objects.exists()
 
 
 def test_upload_lists_errors_on_the_page(client, edition, cities, bilbao_focal):
@@ -188,3 +227,53 @@ def test_axis_names_follow_the_page_language_when_the_framework_has_only_english
         assert label(group) == "Smart Economy"
     with translation.override("es"):
         assert label({**group, "name_es": "Economía"}) == "Economía"
+
+
+def test_published_results_leave_out_a_later_unpublished_computation(
+    published, secretariat, django_capture_on_commit_callbacks
+):
+    first = set(CityResult.objects.published().values_list("pk", flat=True))
+    assert len(first) == 3
+    # A recomputation after publication is the secretariat's preview until it is published.
+    run(published, secretariat, django_capture_on_commit_callbacks)
+    assert CityResult.objects.count() == 6
+    assert set(CityResult.objects.published().values_list("pk", flat=True)) == first
+
+
+def test_axis_scores_of_the_published_results(published, cities):
+    scores = queries.axis_scores(published)
+    assert set(scores) == {c.pk for c in cities}
+    result = CityResult.objects.get(computation=published.published_computation, city=cities[0])
+    assert scores[cities[0].pk] == {
+        "economy": queries.AxisScore(score=result.groups["ECO"], rank=result.group_ranks["ECO"]),
+        "governance": queries.AxisScore(score=result.groups["GOV"], rank=result.group_ranks["GOV"]),
+    }
+    assert queries.result_value(published, cities[0].pk, "ECO") == result.groups["ECO"]
+    assert queries.axis_scores(Edition()) == {}
+
+
+@pytest.mark.parametrize("n_cities", [1, 3])
+def test_city_profile_queries_do_not_grow_with_cities(
+    client,
+    commission,
+    secretariat,
+    django_capture_on_commit_callbacks,
+    django_assert_num_queries,
+    n_cities,
+):
+    edition = make_edition(commission, n_cities=n_cities + 1)
+    columns = {
+        "ECO.1.1": (10, 20, 30, 40),
+        "ECO.1.2": (5, 10, 15, 9),
+        "ECO.2.1": (1, 3, 2, 5),
+        "GOV.1.1": (1, 0, 1, 0),
+        "GOV.1.2": (1, 2, 4, 3),
+        "GOV.1.3": (0, 50, 100, 7),
+    }
+    fill(edition, {code: column[: n_cities + 1] for code, column in columns.items()})
+    run(edition, secretariat, django_capture_on_commit_callbacks)
+    publish_edition(edition, by=secretariat)
+    city = edition.questionnaires.select_related("city").first().city
+    with django_assert_num_queries(4):
+        response = client.get(f"/en/study/editions/{edition.pk}/cities/{city.geonames_id}/")
+    assert response.context["n_cities"] == n_cities + 1

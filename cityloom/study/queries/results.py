@@ -1,4 +1,4 @@
-"""Reads shared by the pages, the API, the downloads and the living report."""
+"""Reads of an edition's results: rankings, scores per axis, progress, answer shares."""
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -10,8 +10,15 @@ from django.utils.translation import gettext as _
 
 from cityloom.core.axes import Axis
 from cityloom.network.models import Region
-
-from .models import CityResult, Computation, Edition, Node, Questionnaire, Value
+from cityloom.study.models import (
+    Answer,
+    CityResult,
+    Computation,
+    Edition,
+    Node,
+    Questionnaire,
+    Value,
+)
 
 SIZES = [
     ("small", 0, 250_000),
@@ -154,11 +161,7 @@ RANKING_FIELDS = (
 
 
 def ranking(
-    computation: Computation,
-    *,
-    region: str = "",
-    size: str = "",
-    sort: str = "",
+    computation: Computation, *, region: str = "", size: str = "", sort: str = ""
 ) -> list[RankedRow]:
     """The cities' results, filtered by region and size, sorted by the overall or one axis' rank."""
     rows = computation.results.order_by("rank", "city__name")
@@ -181,7 +184,7 @@ def ranking(
     return out
 
 
-def axis_scores(rows, code: str) -> list[float]:
+def scores_on_axis(rows, code: str) -> list[float]:
     """Every available score of one top-level axis (rows carry `axes`: {code: [score, rank]})."""
     return [pair[0] for r in rows if (pair := r.axes.get(code)) and pair[0] is not None]
 
@@ -190,10 +193,57 @@ def score_range(rows, codes: list[str]) -> tuple[float, float]:
     """Low and high of every score shown, so charts of one edition share a scale."""
     values = [r.score for r in rows if r.score is not None]
     for code in codes:
-        values += axis_scores(rows, code)
+        values += scores_on_axis(rows, code)
     if not values:
         return 0.0, 100.0
     return min(0.0, min(values)), max(100.0, max(values))
+
+
+@dataclass(frozen=True)
+class AxisScore:
+    score: float | None
+    rank: int | None
+
+
+def axis_scores(edition: Edition) -> dict[int, dict[str, AxisScore]]:
+    """{city id: {axis: score and rank}} of the edition's published results, for other apps.
+
+    Only the top-level groups mapped to one of the six axes count; every city with a result
+    is a key, even one without any axis score.
+    """
+    if edition.published_computation_id is None:
+        return {}
+    structure = Structure.of(edition.published_computation)
+    codes = {g["axis"]: g["code"] for g in structure.top if g.get("axis") in Axis.values}
+    rows = CityResult.objects.filter(computation=edition.published_computation_id).values_list(
+        "city_id", "groups", "group_ranks"
+    )
+    return {
+        city_id: {
+            axis: AxisScore(
+                score=None if groups.get(code) is None else float(groups[code]),
+                rank=None if ranks.get(code) is None else int(ranks[code]),
+            )
+            for axis, code in codes.items()
+            if groups.get(code) is not None or ranks.get(code) is not None
+        }
+        for city_id, groups, ranks in rows
+    }
+
+
+def result_value(edition: Edition | None, city_id: int, code: str) -> float | None:
+    """The city's score on a group or an indicator in the edition's published results."""
+    if edition is None or not code:
+        return None
+    result = (
+        CityResult.objects.filter(computation=edition.published_computation_id, city_id=city_id)
+        .values("groups", "indicators")
+        .first()
+    )
+    if result is None:
+        return None
+    value = result["groups"].get(code, result["indicators"].get(code))
+    return None if value is None else float(value)
 
 
 def previous_editions(edition: Edition) -> list[Edition]:
@@ -250,42 +300,6 @@ def progress(result: CityResult) -> dict[str, float | None] | None:
     }
 
 
-def completeness(edition: Edition) -> dict[str, Any]:
-    """Answered indicators by city and by indicator (the secretariat's follow-up)."""
-    indicators = list(edition.framework.nodes.indicators().order_by("position"))
-    total = len(indicators)
-    core_ids = {n.pk for n in indicators if n.is_core}
-    questionnaires = list(edition.questionnaires.select_related("city").order_by("city__name"))
-    answered = Counter()
-    core_answered = Counter()
-    by_indicator = Counter()
-    for qid, iid in Value.objects.filter(
-        questionnaire__edition=edition, number__isnull=False
-    ).values_list("questionnaire_id", "indicator_id"):
-        answered[qid] += 1
-        by_indicator[iid] += 1
-        if iid in core_ids:
-            core_answered[qid] += 1
-    n = len(questionnaires) or 1
-    return {
-        "cities": [
-            {
-                "questionnaire": q,
-                "answered": answered[q.pk],
-                "share": answered[q.pk] / total if total else 0,
-                "core_missing": len(core_ids) - core_answered[q.pk],
-            }
-            for q in questionnaires
-        ],
-        "indicators": [
-            {"indicator": i, "answered": by_indicator[i.pk], "share": by_indicator[i.pk] / n}
-            for i in indicators
-        ],
-        "total": total,
-        "statuses": Counter(q.status for q in questionnaires),
-    }
-
-
 def answer_shares(edition: Edition) -> list[dict[str, Any]]:
     """For yes/no and category questions: the share of cities per answer, overall and by region."""
     questions = list(
@@ -332,8 +346,6 @@ def answer_shares(edition: Edition) -> list[dict[str, Any]]:
 
 def good_experiences(edition: Edition) -> list:
     """Text answers of the counted questionnaires, by axis, for the report and the results page."""
-    from .models import Answer
-
     return list(
         Answer.objects.filter(
             questionnaire__edition=edition,

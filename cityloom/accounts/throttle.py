@@ -9,14 +9,12 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from cityloom.core import ratelimit
-from cityloom.core.ratelimit import Rate
+from cityloom.core.ratelimit import MAILS_PER_RECIPIENT, Rate
 
 LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS = Rate(limit=5, period=15 * 60)
 LOGIN_FAILURES_PER_ADDRESS = Rate(limit=20, period=15 * 60)
 SIGNUPS_PER_ADDRESS = Rate(limit=10, period=60 * 60)
 PASSWORD_RESETS_PER_ADDRESS = Rate(limit=10, period=60 * 60)
-# However many addresses ask, one mailbox gets few mails from a form anyone may fill in.
-MAILS_PER_RECIPIENT = Rate(limit=3, period=60 * 60)
 
 
 def login_of(credentials: dict) -> str:

@@ -25,6 +25,11 @@ class Rate:
     period: int
 
 
+# However many addresses ask, one mailbox gets few mails from a form anyone may fill in: the
+# accounts' anonymous forms and the network's membership confirmations share this budget.
+MAILS_PER_RECIPIENT = Rate(limit=3, period=60 * 60)
+
+
 def client_address(request: HttpRequest) -> str:
     """The caller's address.
 

@@ -1,5 +1,7 @@
 import logging
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
@@ -21,3 +23,24 @@ def healthz(request):
         logger.exception("Health check: the database did not answer")
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": connection.vendor})
+
+
+def report_errors(request, exc: ValidationError, form=None) -> None:
+    """Show the messages of a refused request: on `form` if given, else as page messages.
+
+    On a form, a message tied to one of its fields (a `ServiceError(field=...)` or a dict of
+    field errors) goes under that field; any other is a non-field error. Only validation errors
+    are reported: anything else, such as `PermissionDenied`, is raised again.
+    """
+    if not isinstance(exc, ValidationError):
+        raise exc
+    if form is None:
+        for message in exc.messages:
+            messages.error(request, message)
+        return
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return
+    field = getattr(exc, "field", None)
+    form.add_error(field if field in form.fields else None, exc)

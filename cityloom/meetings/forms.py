@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from cityloom.core.axes import Axis
 from cityloom.core.languages import language_choices, language_name
-from cityloom.network.models import City, Membership
+from cityloom.network import queries as network_queries
 from cityloom.network.permissions import secretariat_commissions
 
 from .models import Meeting, Room, Slot, Topic
@@ -83,10 +83,7 @@ class MeetingForm(forms.Form):
         self.fields["commission"].queryset = commissions
         if commissions.count() == 1:
             self.fields["commission"].initial = commissions.first()
-        self.fields["host_city"].queryset = City.objects.filter(
-            memberships__commission__in=commissions,
-            memberships__status=Membership.Status.ACTIVE,
-        ).distinct()
+        self.fields["host_city"].queryset = network_queries.active_member_cities(commissions)
         self.fields["languages"].choices = language_choices()
 
     def clean_time_zone(self):

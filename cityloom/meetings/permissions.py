@@ -1,6 +1,6 @@
 """Object-level rules of a meeting: who registers, proposes, votes, runs the grid, writes notes."""
 
-from cityloom.network.models import Membership
+from cityloom.network import queries as network_queries
 from cityloom.network.permissions import secretariat_commissions
 
 from .models import Meeting, Registration, Topic
@@ -23,10 +23,8 @@ def can_register(user, meeting: Meeting) -> bool:
     """People of the commission's member cities, and its secretariat."""
     if not user.is_authenticated:
         return False
-    if user.city_id and (
-        Membership.objects.active()
-        .filter(city_id=user.city_id, commission_id=meeting.commission_id)
-        .exists()
+    if user.city_id and network_queries.is_active_member(
+        user.city_id, commission_id=meeting.commission_id
     ):
         return True
     return is_meeting_secretariat(user, meeting)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cityloom.core.pdf import html_to_pdf
+from cityloom.core.views import report_errors
 
 from . import exports, permissions, queries, services
 from .forms import MeetingForm, MoveForm, NotesForm, OutcomeForm, ProjectForm, TopicForm
@@ -57,7 +58,7 @@ def meeting_create(request):
         try:
             meeting = services.create_meeting(by=request.user, **data)
         except services.MeetingError as exc:
-            form.add_error(None, exc)
+            report_errors(request, exc, form)
         else:
             messages.success(request, _("The meeting was created."))
             return redirect(meeting)
@@ -91,7 +92,7 @@ def register(request, slug):
     try:
         registration = services.register(meeting, person=request.user)
     except services.MeetingError as exc:
-        messages.error(request, exc.messages[0])
+        report_errors(request, exc)
     else:
         if registration.status == registration.Status.WAITING:
             messages.success(
@@ -109,7 +110,7 @@ def cancel_registration(request, slug):
     try:
         services.cancel_registration(meeting, person=request.user)
     except services.MeetingError as exc:
-        messages.error(request, exc.messages[0])
+        report_errors(request, exc)
     else:
         messages.success(request, _("Your registration is cancelled."))
     return redirect(meeting)
@@ -149,7 +150,7 @@ def proposals(request, slug):
             try:
                 services.propose_topic(meeting, by=request.user, **form.cleaned_data)
             except services.MeetingError as exc:
-                form.add_error(None, exc)
+                report_errors(request, exc, form)
             else:
                 messages.success(request, _("Your topic is proposed."))
                 return redirect("meetings:proposals", meeting.slug)
@@ -173,7 +174,7 @@ def vote(request, slug, pk):
     try:
         services.set_vote(topic, person=request.user, wanted=request.POST.get("vote") == "yes")
     except services.MeetingError as exc:
-        messages.error(request, exc.messages[0])
+        report_errors(request, exc)
     if request.headers.get("HX-Request"):
         context = _proposals_context(request, meeting)
         context["errors"] = list(messages.get_messages(request))
@@ -192,7 +193,7 @@ def topic_edit(request, slug, pk):
         try:
             services.update_topic(topic, by=request.user, **form.cleaned_data)
         except services.MeetingError as exc:
-            form.add_error(None, exc)
+            report_errors(request, exc, form)
         else:
             messages.success(request, _("Your topic is saved."))
             return redirect("meetings:proposals", meeting.slug)
@@ -254,7 +255,7 @@ def grid_compute(request, slug, mode):
     try:
         services.request_grid(meeting, by=request.user, mode=mode)
     except services.MeetingError as exc:
-        messages.error(request, exc.messages[0])
+        report_errors(request, exc)
     else:
         meeting.refresh_from_db()
         if meeting.grid_job == Meeting.GridJob.DONE:
@@ -279,7 +280,7 @@ def session_move(request, slug, pk):
     try:
         occupant = services.move_session(topic, by=request.user, room=room, slot=slot)
     except services.MeetingError as exc:
-        messages.error(request, exc.messages[0])
+        report_errors(request, exc)
     else:
         messages.success(request, _("“%(topic)s” is moved and pinned.") % {"topic": topic})
         if occupant is not None:
@@ -302,7 +303,7 @@ def session_pin(request, slug, pk):
     try:
         services.set_pin(topic, by=request.user, pinned=pinned)
     except services.MeetingError as exc:
-        messages.error(request, exc.messages[0])
+        report_errors(request, exc)
     else:
         message = _("“%(topic)s” is pinned.") if pinned else _("“%(topic)s” is unpinned.")
         messages.success(request, message % {"topic": topic})
@@ -316,7 +317,7 @@ def grid_publish(request, slug):
     try:
         services.publish_grid(meeting, by=request.user)
     except services.MeetingError as exc:
-        messages.error(request, exc.messages[0])
+        report_errors(request, exc)
         return redirect("meetings:grid-manage", meeting.slug)
     messages.success(request, _("The grid is published."))
     return redirect("meetings:grid", meeting.slug)
@@ -426,7 +427,7 @@ def notes_edit(request, slug, pk):
                 base_version=form.cleaned_data["base_version"],
             )
         except services.MeetingError as exc:
-            form.add_error(None, exc)
+            report_errors(request, exc, form)
             if exc.code == "conflict":  # the next save compares with the version shown now
                 data = form.data.copy()
                 data["base_version"] = latest.number if latest else 0
@@ -467,7 +468,7 @@ def session_project(request, slug, pk):
     try:
         project = services.identify_project(session, by=request.user, **form.cleaned_data)
     except services.MeetingError as exc:
-        messages.error(request, exc.messages[0])
+        report_errors(request, exc)
     else:
         messages.success(
             request,

@@ -1,7 +1,7 @@
 """The error of mentoring, shared by its writes (services) and its engine reads (queries)."""
 
-from django.core.exceptions import ValidationError
+from cityloom.core.errors import ServiceError
 
 
-class MentoringError(ValidationError):
+class MentoringError(ServiceError):
     """A request that must not be recorded; the message is for the person who made it."""

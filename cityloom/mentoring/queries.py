@@ -10,7 +10,9 @@ from cityloom.core.languages import language_name
 from cityloom.engines import matching
 from cityloom.engines.matching import AXES, Candidate
 from cityloom.engines.matching import Request as EngineRequest
-from cityloom.network.models import City, Commission, Membership, Region
+from cityloom.network import queries as network_queries
+from cityloom.network.models import City, Commission, Region
+from cityloom.practices import queries as practices_queries
 from cityloom.practices.models import Practice
 from cityloom.study import queries as study_queries
 from cityloom.study.models import Edition
@@ -33,13 +35,7 @@ class StudyScores:
 
 
 def latest_edition(commission: Commission) -> Edition | None:
-    return (
-        Edition.objects.published()
-        .filter(commission=commission, published_computation__isnull=False)
-        .select_related("published_computation")
-        .order_by("-year")
-        .first()
-    )
+    return study_queries.latest_published_edition(commission)
 
 
 def study_scores(commission: Commission) -> StudyScores:
@@ -59,7 +55,7 @@ def study_scores(commission: Commission) -> StudyScores:
 
 def practices_by_city(city_ids, axes: list[str] | None) -> dict[int, list[Practice]]:
     """Published practices of each city, on the given axes (all axes when None or empty)."""
-    practices = Practice.objects.published().filter(city_id__in=city_ids).order_by("id")
+    practices = practices_queries.published_of_cities(city_ids)
     if axes:
         practices = practices.filter(axis__in=axes)
     out: dict[int, list[Practice]] = {}
@@ -103,9 +99,9 @@ class CandidateData:
 def candidate_data(commission: Commission, *, axes: list[str] | None = None) -> CandidateData:
     cities = {
         c.pk: c
-        for c in City.objects.filter(
-            memberships__commission=commission, memberships__status=Membership.Status.ACTIVE
-        ).defer("search_names", "description")
+        for c in network_queries.active_member_cities([commission]).defer(
+            "search_names", "description"
+        )
     }
     capacity = dict(
         MentorCapacity.objects.filter(city_id__in=cities).values_list("city_id", "max_programmes")
@@ -212,25 +208,20 @@ def city_programmes(city: City) -> list[Programme]:
 
 def member_commissions(city: City):
     """The commissions the city is an active member of: where it may ask for a mentor."""
-    return Commission.objects.filter(
-        memberships__city=city, memberships__status=Membership.Status.ACTIVE
-    )
+    return network_queries.active_commissions_of(city)
 
 
 def possible_mentors(request: MentoringRequest):
     """The active member cities of the request's commission, but the asking city."""
     return (
-        City.objects.filter(
-            memberships__commission=request.commission,
-            memberships__status=Membership.Status.ACTIVE,
-        )
+        network_queries.active_member_cities([request.commission])
         .exclude(pk=request.city_id)
         .only("pk", "name", "country_name", "country_code")
     )
 
 
 def city_by_pk(pk: int) -> City | None:
-    return City.objects.filter(pk=pk).first()
+    return network_queries.city_by_pk(pk)
 
 
 def programme_of_request(request: MentoringRequest) -> Programme | None:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cityloom.core.languages import language_name
+from cityloom.core.views import report_errors
 from cityloom.network.models import City, Commission
 from cityloom.network.permissions import secretariat_commissions
 
@@ -26,11 +27,6 @@ from .forms import (
     RequestForm,
 )
 from .models import MentoringRequest, Milestone, Programme
-
-
-def _error(request, exc: services.MentoringError) -> None:
-    for text in exc.messages:
-        messages.error(request, text)
 
 
 def programme_list(request):
@@ -69,7 +65,7 @@ def my_mentoring(request):
                     city, by=request.user, max_programmes=form.cleaned_data["max_programmes"]
                 )
             except services.MentoringError as exc:
-                _error(request, exc)
+                report_errors(request, exc)
             else:
                 messages.success(request, _("Your city's capacity is saved."))
                 return redirect("mentoring:my")
@@ -119,7 +115,7 @@ def request_create(request):
                 ends_on=data["ends_on"],
             )
         except services.MentoringError as exc:
-            form.add_error(None, exc)
+            report_errors(request, exc, form)
         else:
             messages.success(request, _("Your request is sent to the secretariat."))
             return redirect(created)
@@ -181,7 +177,7 @@ def request_propose(request, pk):
     try:
         services.propose_mentor(obj, mentor=mentor, by=request.user)
     except services.MentoringError as exc:
-        _error(request, exc)
+        report_errors(request, exc)
     else:
         messages.success(
             request,
@@ -200,7 +196,7 @@ def request_unpropose(request, pk):
     try:
         services.cancel_proposal(obj, by=request.user)
     except services.MentoringError as exc:
-        _error(request, exc)
+        report_errors(request, exc)
     return redirect(obj)
 
 
@@ -224,7 +220,7 @@ def request_answer(request, pk):
             methodology=data["methodology"],
         )
     except services.MentoringError as exc:
-        _error(request, exc)
+        report_errors(request, exc)
         return redirect(obj)
     if programme is None:
         messages.success(request, _("You declined; the secretariat will propose another city."))
@@ -242,7 +238,7 @@ def request_withdraw(request, pk):
     try:
         services.withdraw_request(obj, by=request.user)
     except services.MentoringError as exc:
-        _error(request, exc)
+        report_errors(request, exc)
     return redirect(obj)
 
 
@@ -299,7 +295,7 @@ def _programme_action(form_class, call, success):
         try:
             call(request, programme, form.cleaned_data if form else {}, **kwargs)
         except services.MentoringError as exc:
-            _error(request, exc)
+            report_errors(request, exc)
         else:
             messages.success(request, success())
         return redirect(programme)
@@ -374,13 +370,13 @@ def pairing(request, slug):
         try:
             n = services.apply_pairings(commission, by=request.user)
         except services.MentoringError as exc:
-            _error(request, exc)
+            report_errors(request, exc)
         else:
             messages.success(request, _("Pairings proposed: %(n)s.") % {"n": n})
             return redirect("mentoring:dashboard")
     try:
         plan = queries.plan_pairings(commission)
     except services.MentoringError as exc:
-        _error(request, exc)
+        report_errors(request, exc)
         plan = None
     return render(request, "mentoring/pairing.html", {"commission": commission, "plan": plan})

@@ -7,7 +7,7 @@ from django.db.models import Count, Q, QuerySet
 
 from cityloom.core.i18n import country_name
 from cityloom.core.text import fold
-from cityloom.study.models import CityResult
+from cityloom.study import queries as study_queries
 
 from .models import City, Commission, Invitation, Membership, MembershipRequest, Region
 from .permissions import secretariat_commissions
@@ -119,6 +119,29 @@ def joint_activities(commission: Commission) -> QuerySet:
     return commission.joint_activities.prefetch_related("commissions").select_related("city")
 
 
+def is_active_member(city_id: int | None, *, commission_id: int | None = None) -> bool:
+    """Whether the city is an active member of the commission, or of any when none is named."""
+    memberships = Membership.objects.active().filter(city_id=city_id)
+    if commission_id is not None:
+        memberships = memberships.filter(commission_id=commission_id)
+    return memberships.exists()
+
+
+def active_member_cities(commissions: QuerySet[Commission] | list[Commission]) -> QuerySet[City]:
+    """The cities with an active membership of any of `commissions`, each once."""
+    return City.objects.filter(
+        memberships__commission__in=commissions,
+        memberships__status=Membership.Status.ACTIVE,
+    ).distinct()
+
+
+def active_commissions_of(city: City) -> QuerySet[Commission]:
+    """The commissions the city is an active member of."""
+    return Commission.objects.filter(
+        memberships__city=city, memberships__status=Membership.Status.ACTIVE
+    )
+
+
 def city_memberships(city: City) -> QuerySet[Membership]:
     return city.memberships.select_related("commission").order_by("joined_on")
 
@@ -129,12 +152,7 @@ def city_focal_points(city: City) -> QuerySet:
 
 def city_study_results(city: City) -> QuerySet:
     """The city's published study results, newest edition first."""
-    return (
-        CityResult.objects.published()
-        .filter(city=city)
-        .select_related("computation__edition")
-        .order_by("-computation__edition__year")
-    )
+    return study_queries.published_results_of(city)
 
 
 def city_matches(q: str) -> QuerySet[City] | list[City]:
@@ -142,6 +160,10 @@ def city_matches(q: str) -> QuerySet[City] | list[City]:
     if len(q.strip()) < 2:
         return []
     return City.objects.search(q).order_by("-population")[:15]
+
+
+def city_by_pk(pk: int) -> City | None:
+    return City.objects.filter(pk=pk).first()
 
 
 def city_by_geonames_id(geonames_id: int) -> City | None:

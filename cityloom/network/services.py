@@ -5,17 +5,18 @@ from collections.abc import Iterable, Mapping
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cityloom.accounts import emails
-from cityloom.accounts.throttle import MAILS_PER_RECIPIENT
 from cityloom.core import ratelimit
+from cityloom.core.errors import ServiceError
 from cityloom.core.mail import queue_mail
 from cityloom.core.models import record
+from cityloom.core.ratelimit import MAILS_PER_RECIPIENT
 
 from . import permissions
 from .models import City, Commission, Invitation, Membership, MembershipRequest
@@ -24,7 +25,7 @@ from .regions import region_for
 User = get_user_model()
 
 
-class MembershipError(ValidationError):
+class MembershipError(ServiceError):
     """An application that must not be recorded; the message is for the applicant."""
 
 
@@ -454,7 +455,7 @@ def assign_role(person, *, role: str, by):
     if not permissions.can_assign_role(by, person):
         raise PermissionDenied
     if role not in User.Role.values:
-        raise ValidationError(_("Unknown role."), code="invalid_role")
+        raise MembershipError(_("Unknown role."), code="invalid_role")
     with transaction.atomic():
         old = person.role
         person.role = role

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cityloom.accounts import emails
 from cityloom.core import ratelimit
 from cityloom.core.ratelimit import Rate
+from cityloom.core.views import report_errors
 
 from . import geo, permissions, queries, services
 from .forms import (
@@ -171,7 +172,7 @@ def apply(request):
                 language=translation.get_language(),
             )
         except services.MembershipError as exc:
-            form.add_error(None, exc)
+            report_errors(request, exc, form)
         else:
             return redirect("network:apply-sent")
     city_id = form.data.get("city") if form.is_bound else request.GET.get("city")
@@ -239,7 +240,7 @@ def invitation(request, token):
                     invitation, password=form.cleaned_data["password1"]
                 )
             except services.MembershipError as exc:
-                form.add_error(None, exc)
+                report_errors(request, exc, form)
             else:
                 login(request, person, backend="cityloom.accounts.backends.ThrottledModelBackend")
                 return _welcome(request, invitation)
@@ -302,7 +303,7 @@ def decide_request(request, pk):
                 _("The request from %(city)s was rejected.") % {"city": application.city.name},
             )
     except services.MembershipError as exc:
-        messages.error(request, exc.messages[0])
+        report_errors(request, exc)
     return redirect("network:dashboard")
 
 
@@ -317,7 +318,7 @@ def invite(request):
         try:
             services.invite_colleague(city, by=request.user, **form.cleaned_data)
         except services.MembershipError as exc:
-            messages.error(request, exc.messages[0])
+            report_errors(request, exc)
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % form.cleaned_data)
     else:

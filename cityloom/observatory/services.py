@@ -4,7 +4,7 @@ import datetime as dt
 import io
 import logging
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cityloom.core import uploads
+from cityloom.core.errors import ServiceError
 from cityloom.core.models import record
 from cityloom.core.tags import known_tags, tag_slug, tags_named
 from cityloom.core.text import fold
@@ -61,7 +62,7 @@ def extract_pdf_text(upload) -> str:
             if size > MAX_TEXT_CHARS:
                 break
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise ValidationError(
+        raise ServiceError(
             _("This PDF could not be read; check that it is not damaged."), code="pdf_unreadable"
         ) from exc
     finally:
@@ -84,7 +85,7 @@ def add_publication(
     if not permissions.can_manage(by):
         raise PermissionDenied
     if not url and pdf is None:
-        raise ValidationError(_("Give a link or upload the PDF."), code="no_document")
+        raise ServiceError(_("Give a link or upload the PDF."), code="no_document")
     text = ""
     if pdf is not None:
         checked = uploads.check(pdf, DOCUMENTS)
@@ -123,7 +124,7 @@ def register_source(*, by, url: str, title: str, **fields) -> Source:
         raise PermissionDenied
     with transaction.atomic():
         if Source.objects.filter(url=url).exists():
-            raise ValidationError(_("This feed is already followed."), code="duplicate")
+            raise ServiceError(_("This feed is already followed."), code="duplicate")
         source = Source(url=url, title=title, **fields)
         source.full_clean()
         source.save()

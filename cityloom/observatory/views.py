@@ -7,10 +7,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cityloom.core import uploads
+from cityloom.core import charts, uploads
 from cityloom.core.axes import Axis
+from cityloom.core.errors import ServiceError
+from cityloom.core.views import report_errors
 
-from . import charts, permissions, queries, services, trends
+from . import permissions, queries, services, trends
 from .forms import PeriodForm, PublicationFilterForm, PublicationForm, SourceForm
 from .models import Publication, Source
 
@@ -67,9 +69,10 @@ def publication_create(request):
         try:
             publication = services.add_publication(by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(
-                "pdf" if exc.code in ("too_big", "wrong_type", "pdf_unreadable") else None, exc
-            )
+            # The upload checks and the PDF reading name no field: their errors belong to the PDF.
+            if getattr(exc, "code", None) in ("too_big", "wrong_type", "pdf_unreadable"):
+                exc = ServiceError(exc, field="pdf")
+            report_errors(request, exc, form)
         else:
             messages.success(request, _("The publication is added."))
             return redirect(publication)
@@ -92,7 +95,7 @@ def source_list(request):
         try:
             source = services.register_source(by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            report_errors(request, exc, form)
         else:
             messages.success(request, _("The feed is followed; its first poll is queued."))
             return redirect(source)

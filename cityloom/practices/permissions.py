@@ -1,18 +1,19 @@
 """Object-level rules for practices: a city's people draft, its focal point publishes."""
 
-from cityloom.network.models import City, Membership
+from cityloom.network import queries as network_queries
+from cityloom.network.models import City
 from cityloom.network.permissions import is_secretariat_of, secretariat_commissions
 
 from .models import Compendium, Conversation, Practice, Transfer
 
 
-def _is_member_city(city_id) -> bool:
-    return Membership.objects.active().filter(city_id=city_id).exists()
-
-
 def can_draft_for(user, city: City) -> bool:
     """A person drafts for their own city, and only while it is a member."""
-    return user.is_authenticated and user.city_id == city.pk and _is_member_city(city.pk)
+    return (
+        user.is_authenticated
+        and user.city_id == city.pk
+        and network_queries.is_active_member(city.pk)
+    )
 
 
 def can_view(user, practice: Practice) -> bool:

@@ -30,6 +30,11 @@ def newest_published(limit: int) -> QuerySet[Practice]:
     return Practice.objects.published().select_related("city").order_by("-published_at")[:limit]
 
 
+def published_of_cities(city_ids) -> QuerySet[Practice]:
+    """The published practices of the cities, oldest first."""
+    return Practice.objects.published().filter(city_id__in=city_ids).order_by("id")
+
+
 def practices_in_full() -> QuerySet[Practice]:
     """What a practice's own pages show of it, fetched with it."""
     return Practice.objects.select_related("city", "commission", "contact").prefetch_related(

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from cityloom.core import uploads
+from cityloom.core.errors import ServiceError
 from cityloom.core.mail import queue_mail
 from cityloom.core.models import record
 from cityloom.core.tags import tags_named
@@ -57,7 +58,7 @@ PRACTICE_FIELDS = {
 }
 
 
-class PracticeError(ValidationError):
+class PracticeError(ServiceError):
     """A write that must not happen; the message is for the person who asked."""
 
 

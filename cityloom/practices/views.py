@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from cityloom.core import uploads
 from cityloom.core.languages import language_name
+from cityloom.core.views import report_errors
 from cityloom.network.models import City
 from cityloom.network.permissions import secretariat_commissions
 
@@ -41,21 +42,6 @@ FACET_LABELS = {
     "language": _lazy("Language"),
 }
 FACET_PARAMS = {}
-
-
-def _errors(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    """A service's refusal shown on the form: on the field it names when the form shows that
-    field, above the form otherwise (a model field the form leaves out is no reason for a 500)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def practice_list(request):
@@ -132,7 +118,7 @@ def practice_create(request):
         try:
             practice = services.draft_practice(user.city, by=user, **form.service_kwargs())
         except ValidationError as exc:
-            _form_errors(form, exc)
+            report_errors(request, exc, form)
         else:
             messages.success(request, _("The draft is saved."))
             return redirect(practice)
@@ -150,7 +136,7 @@ def practice_edit(request, pk):
             # The form changed the instance in memory; the service reloads it, locked, and writes.
             services.update_practice(practice, by=request.user, **form.service_kwargs())
         except ValidationError as exc:
-            _form_errors(form, exc)
+            report_errors(request, exc, form)
         else:
             messages.success(request, _("The practice is saved."))
             return redirect("practices:detail", pk=pk)
@@ -171,7 +157,7 @@ def practice_publish(request, pk):
             services.publish_practice(practice, by=request.user)
             messages.success(request, _("The practice is published."))
     except services.PracticeError as exc:
-        _errors(request, exc)
+        report_errors(request, exc)
     return redirect(practice)
 
 
@@ -191,7 +177,7 @@ def translation_edit(request, pk, language):
                 practice, language=language, by=request.user, **form.cleaned_data
             )
         except services.PracticeError as exc:
-            form.add_error(None, exc)
+            report_errors(request, exc, form)
         else:
             messages.success(request, _("The translation is saved."))
             return redirect(practice)
@@ -256,7 +242,7 @@ def label_review(request, pk):
         try:
             review = services.review_label(practice, by=request.user, **form.cleaned_data)
         except services.PracticeError as exc:
-            form.add_error(None, exc)
+            report_errors(request, exc, form)
         else:
             messages.success(request, review.get_decision_display())
             return redirect(practice)
@@ -275,7 +261,7 @@ def contact(request, pk):
                 practice, by=request.user, **form.cleaned_data
             )
         except services.PracticeError as exc:
-            form.add_error(None, exc)
+            report_errors(request, exc, form)
         else:
             messages.success(request, _("Your message is sent."))
             return redirect(conversation)
@@ -318,7 +304,7 @@ def adopt(request, pk):
         try:
             services.record_transfer(practice, by=request.user, **form.cleaned_data)
         except services.PracticeError as exc:
-            form.add_error(None, exc)
+            report_errors(request, exc, form)
         else:
             messages.success(
                 request,
@@ -341,7 +327,7 @@ def transfer_edit(request, pk):
         try:
             services.update_transfer(transfer, by=request.user, **form.cleaned_data)
         except services.PracticeError as exc:
-            form.add_error(None, exc)
+            report_errors(request, exc, form)
         else:
             messages.success(request, _("The transfer is updated."))
             return redirect(transfer.practice)
@@ -391,7 +377,7 @@ def compendium_create(request):
                 commission=commission, by=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            report_errors(request, exc, form)
         else:
             messages.success(request, _("The compendium is created."))
             return redirect(compendium)
@@ -450,7 +436,7 @@ def compendium_add(request, pk):
     try:
         services.add_to_compendium(compendium, practice, by=request.user)
     except services.PracticeError as exc:
-        _errors(request, exc)
+        report_errors(request, exc)
     else:
         messages.success(
             request,

@@ -76,7 +76,7 @@ def derive(modeladmin, request, queryset):
             by=request.user,
         )
     except FrameworkImportError as exc:
-        for problem in exc.problems:
+        for problem in exc.messages:
             modeladmin.message_user(request, problem, messages.ERROR)
         return
     modeladmin.message_user(

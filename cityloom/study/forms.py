@@ -8,6 +8,7 @@ from cityloom.network.models import Region
 
 from .models import Edition, Questionnaire
 from .queries import size_choices
+from .services.editions import Method
 from .services.questionnaire import Row
 
 
@@ -94,24 +95,21 @@ class MethodForm(forms.Form):
             commission_id=edition.commission_id, year__lt=edition.year
         )
         self.axes = list(edition.framework.nodes.top().order_by("position"))
-        weights = (edition.pipeline.get("aggregate") or {}).get("weights") or {}
+        method = Method.from_pipeline(edition.pipeline)
         for node in self.axes:
             self.fields[f"weight_{node.pk}"] = forms.FloatField(
                 label=_("Weight of %(axis)s") % {"axis": node.display_name},
                 min_value=0,
-                initial=weights.get(node.code, node.weight),
+                initial=method.weights.get(node.code, node.weight),
             )
         if not self.is_bound:
-            p = edition.pipeline
-            impute = p.get("impute")
-            treat = p.get("treat")
             u = edition.uncertainty
             self.initial.update(
-                impute=impute.get("stat", "mean") if isinstance(impute, dict) else "none",
-                treat=isinstance(treat, dict),
-                winmax=int(treat.get("winmax", 5)) if isinstance(treat, dict) else 5,
-                normalise=(p.get("normalise") or {}).get("method", "minmax"),
-                aggregate=(p.get("aggregate") or {}).get("method", "amean"),
+                impute=method.impute,
+                treat=method.treat,
+                winmax=method.winmax,
+                normalise=method.normalise,
+                aggregate=method.aggregate,
                 runs=u.get("runs", 0),
                 seed=u.get("seed", edition.year),
                 weights_noise=u.get("weights_noise", 0.25),
@@ -128,31 +126,29 @@ class MethodForm(forms.Form):
     def other_fields(self):
         return [f for f in self if not f.name.startswith("weight_")]
 
-    def pipeline(self) -> dict:
+    def method(self) -> Method:
         d = self.cleaned_data
-        out: dict = {}
-        if d["impute"] != "none":
-            out["impute"] = {"stat": d["impute"], "by": "column"}
-        if d["treat"]:
-            out["treat"] = {"winmax": d["winmax"], "skew": 2.0, "kurt": 3.5}
-        method = d["normalise"]
-        out["normalise"] = (
-            {"method": "minmax", "lower": 0, "upper": 100}
-            if method == "minmax"
-            else {"method": method}
-        )
         weights = {
             n.code: d[f"weight_{n.pk}"] for n in self.axes if d[f"weight_{n.pk}"] != n.weight
         }
-        out["aggregate"] = {"method": d["aggregate"], **({"weights": weights} if weights else {})}
-        return out
+        return Method(
+            impute=d["impute"],
+            treat=d["treat"],
+            winmax=d["winmax"],
+            normalise=d["normalise"],
+            aggregate=d["aggregate"],
+            weights=weights,
+        )
+
+    def pipeline(self) -> dict:
+        return self.method().to_pipeline()
 
     def uncertainty(self) -> dict:
         d = self.cleaned_data
         return {
             "runs": d["runs"],
             "seed": d["seed"],
-            "winmax": [1, 2, 3, 4, 5] if d["treat"] else [],
+            "winmax": self.method().uncertainty_winmax(),
             "weights_noise": d["weights_noise"],
         }
 

@@ -5,9 +5,10 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from cityloom.core import charts
 from cityloom.network.models import Region
 
-from . import charts, queries
+from . import queries
 from .forms import AGGREGATE, IMPUTE, NORMALISE
 from .models import Edition
 from .services.computation import describe

@@ -14,8 +14,21 @@ import cityloom
 
 ROOT = Path(cityloom.__file__).parent
 # The apps brought to the meetings app's shape; add each app as it gets there.
-SHAPED_APPS = ("meetings", "network", "practices", "observatory")
+SHAPED_APPS = ("meetings", "network", "practices", "observatory", "study", "mentoring")
 MAX_MANAGERS_PER_VIEWS = 2  # meetings/views.py: a meeting and a topic, each fetched by its key
+
+
+def _views_modules(app: str) -> list[Path]:
+    """`views.py`, or each module of a `views/` package (held to the limit one by one)."""
+    package = ROOT / app / "views"
+    return sorted(package.glob("*.py")) if package.is_dir() else [ROOT / app / "views.py"]
+
+
+VIEWS_MODULES = [
+    pytest.param(path, id=path.relative_to(ROOT).as_posix())
+    for app in SHAPED_APPS
+    for path in _views_modules(app)
+]
 
 
 def _parse(path: Path) -> ast.Module:
@@ -53,11 +66,17 @@ def test_manager_uses_counts_fetches_and_flags_the_rest():
     assert manager_uses(source) == (2, [3])
 
 
-@pytest.mark.parametrize("app", SHAPED_APPS)
-def test_views_read_through_queries(app):
-    count, stray = manager_uses((ROOT / app / "views.py").read_text())
-    assert stray == [], f"{app}/views.py reads or writes through a manager at lines {stray}"
-    assert count <= MAX_MANAGERS_PER_VIEWS
+def test_every_shaped_app_has_views():
+    assert all(path.is_file() for app in SHAPED_APPS for path in _views_modules(app))
+    assert len(_views_modules("study")) > 1  # a package: its modules are counted one by one
+
+
+@pytest.mark.parametrize("path", VIEWS_MODULES)
+def test_views_read_through_queries(path):
+    count, stray = manager_uses(path.read_text())
+    where = path.relative_to(ROOT).as_posix()
+    assert stray == [], f"{where} reads or writes through a manager at lines {stray}"
+    assert count <= MAX_MANAGERS_PER_VIEWS, f"{where} names a manager {count} times"
 
 
 def _imported_modules(path: Path) -> set[str]:

@@ -211,6 +211,15 @@ def test_third_city_cannot_write_in_programme(client, programme, focal, name, da
     assert model.objects.count() == before
 
 
+def test_secretariat_cannot_write_in_conversation(client, programme, secretariat):
+    # The view lets the secretariat read the programme; the service refuses the write: a 403.
+    before = Message.objects.count()
+    client.force_login(secretariat)
+    response = client.post(reverse("mentoring:message-add", args=[programme.pk]), {"text": "Hi"})
+    assert response.status_code == 403
+    assert Message.objects.count() == before
+
+
 def test_milestone_before_start_shows_message(client, programme, focal):
     client.force_login(focal["Bilbao"])
     response = client.post(

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cityloom.core.models import AuditEvent
@@ -66,7 +66,7 @@ def test_contact_must_belong_to_the_city(member_bordeaux, focal_bilbao):
 
 
 def test_invalid_practice_writes_nothing(member_bordeaux):
-    with pytest.raises(services.ValidationError):
+    with pytest.raises(ValidationError):
         _draft(member_bordeaux, axis="astrology", tags=["kept?"])
     assert Practice.objects.count() == 0
     assert AuditEvent.objects.count() == 0
@@ -129,7 +129,7 @@ def test_attachment_type_is_sniffed(member_bordeaux, settings, tmp_path):
     assert (attachment.kind, attachment.content_type) == ("document", "application/pdf")
     assert attachment.file.name.endswith(".pdf")
     fake = SimpleUploadedFile("photo.png", b"MZ\x90\x00 not an image", content_type="image/png")
-    with pytest.raises(services.ValidationError) as error:
+    with pytest.raises(ValidationError) as error:
         services.add_attachment(practice, upload=fake, by=member_bordeaux)
     assert error.value.code == "wrong_type"
     assert Attachment.objects.count() == 1
@@ -140,7 +140,7 @@ def test_oversize_attachment_is_refused_and_nothing_written(member_bordeaux, set
     settings.MEDIA_ROOT = tmp_path
     practice = _draft(member_bordeaux)
     big = SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * (services.ATTACHMENTS.max_bytes))
-    with pytest.raises(services.ValidationError) as error:
+    with pytest.raises(ValidationError) as error:
         services.add_attachment(practice, upload=big, by=member_bordeaux)
     assert error.value.code == "too_big"
     assert Attachment.objects.count() == 0

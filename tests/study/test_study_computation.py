@@ -104,6 +104,49 @@ def test_indicator_without_spread_or_direction_is_left_out(
     assert row.groups["ECO"] == pytest.approx(50.0)
 
 
+def test_division_by_zero_is_a_warning_shown_to_the_secretariat(
+    edition, secretariat, client, django_capture_on_commit_callbacks
+):
+    # fracmax divides by the highest value: ECO.1.1's is 0, so its scores stay missing.
+    fill(edition, {**VALUES, "ECO.1.1": (-20, -10, 0)})
+    edition.pipeline = {"normalise": {"method": "fracmax"}, "aggregate": {"method": "amean"}}
+    edition.save()
+    computation = run(edition, secretariat, django_capture_on_commit_callbacks)
+    assert computation.status == Computation.Status.DONE
+    note = {
+        "kind": "division_by_zero",
+        "code": "ECO.1.1",
+        "method": "fracmax",
+        "reason": "maximum_is_zero",
+        "unit": "",
+        "values": "missing",
+    }
+    assert computation.notes == [note]
+    message = (
+        "ECO.1.1 cannot be normalised with fracmax: its highest value is zero, so its "
+        "scores are left missing."
+    )
+    assert computing.describe(note) == message
+    assert scores(computation)["City B"].indicators["ECO.1.1"] is None
+    client.force_login(secretariat)
+    page = client.get(f"/en/study/editions/{edition.pk}/computation/")
+    assert message in page.content.decode()
+
+
+def test_division_by_zero_sentence_for_each_reason():
+    base = {"kind": "division_by_zero", "code": "X.1", "unit": "2988507", "values": "missing"}
+    reference = {**base, "method": "dist2ref", "reason": "reference_at_minimum"}
+    target = {**base, "method": "dist2targ", "reason": "target_at_minimum"}
+    assert computing.describe(reference) == (
+        "X.1 cannot be normalised with dist2ref: the reference city 2988507 has the lowest "
+        "value, so its scores are left missing."
+    )
+    assert computing.describe(target) == (
+        "X.1 cannot be normalised with dist2targ: the target equals the lowest value, so its "
+        "scores are left missing."
+    )
+
+
 def test_failure_is_stored_with_its_reason(
     edition, secretariat, django_capture_on_commit_callbacks
 ):
@@ -123,7 +166,7 @@ def test_method_checked_by_the_engine(edition, secretariat):
         update_method(
             edition, by=secretariat, pipeline={"normalise": {"method": "magic"}}, uncertainty={}
         )
-    assert "magic" in info.value.problems[0]
+    assert "magic" in info.value.messages[0]
 
 
 def test_progress_on_the_base_editions_scale(
@@ -263,3 +306,13 @@ def test_computation_that_killed_its_worker_three_times_is_failed_and_stops_poll
     page = client.get(status_url).content.decode()
     assert "hx-trigger" not in page
     assert "interrupted" in page
+
+
+def test_publishing_before_computing_is_reported_on_the_page(client, edition, secretariat):
+    client.force_login(secretariat)
+    response = client.post(f"/en/study/editions/{edition.pk}/publish/", follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "Compute the results before publishing them."
+    ]
+    edition.refresh_from_db()
+    assert edition.status != Edition.Status.PUBLISHED

@@ -72,7 +72,7 @@ def test_u4ssc_and_iso_import_with_their_tiers():
 def test_every_problem_reported_once_and_nothing_imported():
     with pytest.raises(FrameworkImportError) as info:
         read_framework(BAD)
-    problems = info.value.problems
+    problems = info.value.messages
     assert len(problems) == 4, problems
     assert "A.1: unknown level “factr” (the levels are axis, factor, indicator)." in problems
     assert "A.1.1: unknown direction “sideways”." in problems
@@ -94,7 +94,7 @@ tree:
 """
     with pytest.raises(FrameworkImportError) as info:
         read_framework(text)
-    assert any("cycle" in p for p in info.value.problems), info.value.problems
+    assert any("cycle" in p for p in info.value.messages), info.value.messages
 
 
 @pytest.mark.parametrize(
@@ -107,7 +107,7 @@ tree:
 def test_malformed_files(text, message):
     with pytest.raises(FrameworkImportError) as info:
         read_framework(text)
-    assert info.value.problems == [message]
+    assert info.value.messages == [message]
 
 
 def test_command_imports_a_file(tmp_path, capsys):
@@ -157,3 +157,80 @@ def test_derive_a_framework_from_two_frameworks():
 
 def test_shipped_files_are_in_the_app():
     assert (FRAMEWORKS_DIR / "README.md").exists()
+
+
+FIELDS_WRONG = """
+id: "bad id!"
+name: {fr: Mauvais}
+structure: {levels: [axis, factor, indicator]}
+tree:
+- code: A
+  name: {en: A}
+  weight: -1
+  axis: nowhere
+  children:
+  - code: A.1
+    name: {en: A.1}
+    weight: true
+    indicators:
+    - {code: A.1.1, name: {en: One}, tier: gold, value_type: colour, direction: sideways}
+    - {code: A.1.2, weight: "2", axis: economy}
+    - {code: A.1.3, name: {en: Three}, tier: null, value_type: null, unit: percent}
+"""
+
+
+def test_each_wrong_field_is_one_line_in_the_files_order():
+    with pytest.raises(FrameworkImportError) as info:
+        read_framework(FIELDS_WRONG)
+    assert info.value.messages == [
+        "The framework needs an “id” made of letters, digits and dashes.",
+        "The framework needs a name in English (name: {en: …}).",
+        "A: the weight must be a number ≥ 0.",
+        "A: unknown axis “nowhere”.",
+        "A.1: the weight must be a number ≥ 0.",
+        "A.1.1: unknown direction “sideways”.",
+        "A.1.1: unknown tier “gold”.",
+        "A.1.1: unknown value type “colour”.",
+        "A.1.2: the name in English is missing.",
+        "A.1.2: the weight must be a number ≥ 0.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("levels", "message"),
+    [
+        ("[a, b, c, d, e]", "A framework has 2 to 4 levels; this one declares 5."),
+        (
+            "[a, 1, b, c, d]",
+            "structure.levels must list the level names, from the top to indicators.",
+        ),
+        ("nope", "structure.levels must list the level names, from the top to indicators."),
+    ],
+)
+def test_levels_are_a_list_of_two_to_four_names(levels, message):
+    text = f"id: x y\nname: X\nstructure: {{levels: {levels}}}\ntree: [{{code: A, name: A}}]"
+    with pytest.raises(FrameworkImportError) as info:
+        read_framework(text)
+    assert info.value.messages[:2] == [
+        "The framework needs an “id” made of letters, digits and dashes.",
+        message,
+    ]
+
+
+# What the shipped files give: slug, nodes, indicators (the same before pydantic read them).
+SHIPPED_FILES = {
+    "giffinger-2007.yaml": ("giffinger-2007", 113, 74),
+    "iso37120.yaml": ("iso-37120", 117, 100),
+    "u4ssc.yaml": ("u4ssc-kpis", 128, 91),
+    "uclg-smart-cities-study-2012.yaml": ("uclg-smart-cities-study-2012", 24, 5),
+}
+
+
+@pytest.mark.parametrize(("name", "expected"), SHIPPED_FILES.items())
+def test_every_shipped_framework_reads_and_imports(name, expected):
+    data = read_framework((FRAMEWORKS_DIR / name).read_text(encoding="utf-8"))
+    indicators = sum(n.is_indicator for n in data.nodes)
+    assert (data.slug, len(data.nodes), indicators) == expected
+    framework = import_framework(data)
+    assert framework.nodes.count() == len(data.nodes)
+    assert framework.nodes.filter(is_indicator=True).count() == indicators

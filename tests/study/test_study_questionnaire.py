@@ -2,12 +2,15 @@ import io
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
+from cityloom.core.errors import ServiceError
 from cityloom.core.models import AuditEvent
 from cityloom.study import permissions
 from cityloom.study.models import Node, Questionnaire, Value, ValueChange
 from cityloom.study.services.plausibility import robust_z, warnings_for
+from cityloom.study.services.problems import Problem
 from cityloom.study.services.questionnaire import (
     QuestionnaireError,
     Row,
@@ -257,7 +260,7 @@ def test_every_bad_cell_is_listed_and_nothing_saved(edition, cities, bilbao_foca
     content = _filled_xlsx(q, {"ECO.1.1": 140, "ECO.1.2": 5, "GOV.1.1": "maybe", "GOV.1.3": "lots"})
     with pytest.raises(SpreadsheetError) as info:
         import_spreadsheet(q, "mine.xlsx", content, by=bilbao_focal)
-    assert [str(e) for e in info.value.errors] == [
+    assert info.value.messages == [
         "Row 2, column F (Value): Enter a value between 0 and 100.",
         "Row 5, column F (Value): Answer yes or no.",
         "Row 7, column F (Value): Enter a number.",
@@ -271,7 +274,7 @@ def test_unknown_and_duplicate_codes_in_csv(edition, cities, bilbao_focal):
     text += ["NOPE,x,,,,1,,,,", "ECO.1.1,again,,,,3,,,,"]
     with pytest.raises(SpreadsheetError) as info:
         import_spreadsheet(q, "mine.csv", "\n".join(text).encode(), by=bilbao_focal)
-    assert [str(e) for e in info.value.errors] == [
+    assert info.value.messages == [
         "Row 8, column A (Code): Unknown indicator code NOPE.",
         "Row 9, column A (Code): Code ECO.1.1 already appears in row 2.",
     ]
@@ -292,4 +295,30 @@ def test_unknown_and_duplicate_codes_in_csv(edition, cities, bilbao_focal):
 def test_bad_files_are_refused(edition, cities, bilbao_focal, name, content, message):
     with pytest.raises(SpreadsheetError) as info:
         import_spreadsheet(questionnaire(edition, cities[0]), name, content, by=bilbao_focal)
-    assert [str(e) for e in info.value.errors] == [message]
+    assert info.value.messages == [message]
+
+
+def test_upload_page_lists_every_bad_cell_by_row_and_column(client, edition, cities, bilbao_focal):
+    q = questionnaire(edition, cities[0])
+    content = _filled_xlsx(q, {"ECO.1.1": 140, "GOV.1.1": "maybe"})
+    client.force_login(bilbao_focal)
+    url = f"/en/study/editions/{edition.pk}/cities/{cities[0].geonames_id}/questionnaire/"
+    client.post(f"{url}upload/", {"file": SimpleUploadedFile("mine.xlsx", content)})
+    page = client.get(url)
+    assert [str(m) for m in page.context["messages"]] == [
+        "The file has 2 errors; nothing was saved."
+    ]
+    assert page.context["upload_errors"] == [
+        "Row 2, column F (Value): Enter a value between 0 and 100.",
+        "Row 5, column F (Value): Answer yes or no.",
+    ]
+
+
+def test_study_errors_are_service_errors_with_their_problems(edition, cities, bilbao_focal):
+    q = questionnaire(edition, cities[0])
+    with pytest.raises(ServiceError) as info:
+        save_values(q, by=bilbao_focal, rows={"NOPE": Row(value="1")})
+    assert info.value.problems == [
+        Problem("Unknown indicator code NOPE.", where="NOPE", field="code")
+    ]
+    assert info.value.messages == ["Unknown indicator code NOPE."]

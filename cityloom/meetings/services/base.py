@@ -1,10 +1,11 @@
 """What every meeting service shares: the error users see, and e-mail helpers."""
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import formats, translation
 
+from cityloom.core.errors import ServiceError
 from cityloom.core.mail import queue_mail
 from cityloom.core.models import record
 from cityloom.meetings.models import Meeting
@@ -12,7 +13,7 @@ from cityloom.meetings.models import Meeting
 __all__ = ["MeetingError", "PermissionDenied", "mail_person", "record"]
 
 
-class MeetingError(ValidationError):
+class MeetingError(ServiceError):
     """A request that must not be recorded; the message is for the person who made it."""
 
 

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -62,9 +63,7 @@ def create_programme(request: MentoringRequest, *, methodology: str) -> Programm
 
 def _check_manage(programme: Programme, by) -> None:
     if not permissions.can_manage(by, programme):
-        raise MentoringError(
-            _("Only the two cities' focal points and the secretariat can do this.")
-        )
+        raise PermissionDenied
     if programme.is_closed:
         raise MentoringError(_("This programme is closed."))
 
@@ -150,7 +149,7 @@ def log_activity(
     programme: Programme, *, by, kind: str, happened_on: dt.date, summary: str, link: str = ""
 ) -> Activity:
     if not permissions.can_read_private(by, programme):
-        raise MentoringError(_("Only the two cities' people and the secretariat can do this."))
+        raise PermissionDenied
     if kind not in Activity.Kind.values:
         raise MentoringError(_("Choose the kind of activity."))
     if not summary.strip():
@@ -217,7 +216,7 @@ def close_programme(programme: Programme, *, by) -> Programme:
 def evaluate_programme(programme: Programme, *, by, rating: int, text: str) -> Evaluation:
     """Each city's closing evaluation, once, after the programme is closed."""
     if not permissions.can_evaluate(by, programme):
-        raise MentoringError(_("Only the two cities' focal points can evaluate the programme."))
+        raise PermissionDenied
     if not programme.is_closed:
         raise MentoringError(_("The programme is evaluated once it is closed."))
     if not 1 <= rating <= 5:
@@ -238,7 +237,7 @@ def evaluate_programme(programme: Programme, *, by, rating: int, text: str) -> E
 def post_message(programme: Programme, *, by, text: str) -> Message:
     """A message in the two cities' conversation."""
     if not by.is_authenticated or by.city_id not in (programme.mentor_id, programme.mentee_id):
-        raise MentoringError(_("Only the two cities' people can write in the conversation."))
+        raise PermissionDenied
     if not text.strip():
         raise MentoringError(_("Write a message."))
     with transaction.atomic():

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,7 +32,7 @@ def request_mentoring(
 ) -> MentoringRequest:
     """A focal point asks the commission for a mentor city."""
     if not permissions.can_request_for(by, city):
-        raise MentoringError(_("Only the city's focal point can request mentoring for it."))
+        raise PermissionDenied
     if not Membership.objects.active().filter(city=city, commission=commission).exists():
         raise MentoringError(_("Only member cities of the commission can request mentoring."))
     if not axes or any(a not in Axis.values for a in axes):
@@ -64,7 +65,7 @@ def request_mentoring(
 
 def withdraw_request(request: MentoringRequest, *, by) -> MentoringRequest:
     if not permissions.can_request_for(by, request.city):
-        raise MentoringError(_("Only the city's focal point can withdraw its request."))
+        raise PermissionDenied
     with transaction.atomic():
         request = MentoringRequest.objects.select_for_update().get(pk=request.pk)
         if request.status not in (MentoringRequest.Status.OPEN, MentoringRequest.Status.PROPOSED):
@@ -95,7 +96,7 @@ def _check_mentor(request: MentoringRequest, mentor: City) -> None:
 def propose_mentor(request: MentoringRequest, *, mentor: City, by) -> MentoringRequest:
     """The secretariat confirms (or changes) the pairing; the mentor city is asked to answer."""
     if not permissions.can_pair(by, request):
-        raise MentoringError(_("Only the commission's secretariat can pair cities."))
+        raise PermissionDenied
     with transaction.atomic():
         request = MentoringRequest.objects.select_for_update().get(pk=request.pk)
         if request.status != MentoringRequest.Status.OPEN:
@@ -121,7 +122,7 @@ def propose_mentor(request: MentoringRequest, *, mentor: City, by) -> MentoringR
 def cancel_proposal(request: MentoringRequest, *, by) -> MentoringRequest:
     """The secretariat takes back a pairing not yet answered, to propose another city."""
     if not permissions.can_pair(by, request):
-        raise MentoringError(_("Only the commission's secretariat can pair cities."))
+        raise PermissionDenied
     with transaction.atomic():
         request = MentoringRequest.objects.select_for_update().get(pk=request.pk)
         if request.status != MentoringRequest.Status.PROPOSED:
@@ -144,7 +145,7 @@ def answer_pairing(
 ) -> Programme | None:
     """The mentor city's focal point accepts (a programme starts) or declines with a message."""
     if not permissions.can_answer(by, request):
-        raise MentoringError(_("Only the proposed mentor city's focal point can answer."))
+        raise PermissionDenied
     if methodology not in Methodology.values:
         raise MentoringError(_("Choose a methodology."))
     if not accept and not message.strip():
@@ -183,7 +184,7 @@ def answer_pairing(
 def apply_pairings(commission: Commission, *, by) -> int:
     """Propose every mentor of the optimal plan; returns the number of pairings proposed."""
     if not permissions.is_secretariat_of(by, commission.pk):
-        raise MentoringError(_("Only the commission's secretariat can pair cities."))
+        raise PermissionDenied
     plan = queries.plan_pairings(commission)
     with transaction.atomic():
         n = 0
@@ -197,7 +198,7 @@ def apply_pairings(commission: Commission, *, by) -> int:
 
 def set_capacity(city: City, *, by, max_programmes: int) -> MentorCapacity:
     if not permissions.can_set_capacity(by, city):
-        raise MentoringError(_("Only the city's focal point can set its capacity."))
+        raise PermissionDenied
     if not 0 <= max_programmes <= 20:
         raise MentoringError(_("The capacity must be between 0 and 20 programmes."))
     with transaction.atomic():

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from cityloom.study import charts
+from cityloom.core import charts
 from cityloom.study.models import CityResult, Computation, Edition
 from cityloom.study.services.computation import describe
 

@@ -4,7 +4,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -357,4 +357,25 @@ def good_experiences(edition: Edition) -> list:
         .exclude(text="")
         .select_related("questionnaire__city", "group")
         .order_by("group__position", "questionnaire__city__name", "kind")
+    )
+
+
+def published_results_of(city) -> QuerySet[CityResult]:
+    """The city's published results, newest edition first."""
+    return (
+        CityResult.objects.published()
+        .filter(city=city)
+        .select_related("computation__edition")
+        .order_by("-computation__edition__year")
+    )
+
+
+def latest_published_edition(commission) -> Edition | None:
+    """The commission's newest edition with published results."""
+    return (
+        Edition.objects.published()
+        .filter(commission=commission, published_computation__isnull=False)
+        .select_related("published_computation")
+        .order_by("-year")
+        .first()
     )

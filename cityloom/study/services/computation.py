@@ -19,10 +19,18 @@ from django.utils.translation import gettext as _
 
 from cityloom.core.models import record
 from cityloom.engines.index import Dataset, Framework, IndexEngineError, build, fit_normaliser
-from cityloom.engines.index.errors import NoDataError, NoVarianceError
+from cityloom.engines.index.errors import (
+    MAXIMUM_IS_ZERO,
+    REFERENCE_AT_MINIMUM,
+    TARGET_AT_MINIMUM,
+    DivisionByZeroWarning,
+    NoDataError,
+    NoVarianceError,
+)
 from cityloom.engines.index.uncertainty import Choice, NoisyWeights, run_uncertainty
 from cityloom.study import permissions
 from cityloom.study.models import CityResult, Computation, Edition, Node, Questionnaire, Value
+from cityloom.study.services.problems import Problem, StudyError
 
 logger = logging.getLogger(__name__)
 OVERALL = "__overall__"
@@ -258,6 +266,7 @@ def compute(
     result = build(dataset, framework, pipeline)
     for unit in result.dropped_units:
         out.notes.append({"kind": "screened_out", "unit": unit})
+    out.notes.extend(warning_note(w) for w in result.warnings)
     step(45, "uncertainty")
     settings = snapshot.get("uncertainty") or {}
     interval: dict[str, tuple[float, float, float]] = {}
@@ -374,12 +383,28 @@ def _comparable(snapshot, structure, framework, pipeline, out: Computed) -> dict
     return by_unit
 
 
-class ComputationError(Exception):
-    """The engine could not compute; `problems` are structured for translation at display."""
+class ComputationError(StudyError):
+    """The engine could not compute; `records` are the problems as stored with the computation.
 
-    def __init__(self, problems: list[dict]):
-        self.problems = problems
-        super().__init__(repr(problems))
+    Records are plain data (`{"kind": ..., ...}`) so that each reader sees them in their own
+    language (`describe`); `problems` are them in the language active when raised.
+    """
+
+    def __init__(self, records: list[dict]):
+        self.records = records
+        super().__init__(Problem(describe(r), where=r.get("code", "")) for r in records)
+
+
+def warning_note(warning: DivisionByZeroWarning) -> dict[str, str]:
+    """An engine warning as a stored note, translated at display like the others."""
+    return {
+        "kind": "division_by_zero",
+        "code": warning.indicator,
+        "method": warning.method,
+        "reason": warning.reason,
+        "unit": warning.unit,
+        "values": warning.values,
+    }
 
 
 def engine_problem(exc: IndexEngineError) -> list[dict]:
@@ -441,7 +466,7 @@ def _run(computation_id: int) -> Computation | None:
     try:
         computed = compute(snapshot, progress=update)
     except ComputationError as exc:
-        return _fail(computation_id, exc.problems)
+        return _fail(computation_id, exc.records)
     except IndexEngineError as exc:
         return _fail(computation_id, engine_problem(exc))
     store_results(computation_id, snapshot, computed)
@@ -558,6 +583,7 @@ def describe(problem: dict) -> str:
             )
             % p
         ),
+        "division_by_zero": lambda: _division_by_zero(p),
         "not_comparable": lambda: _("Progress cannot be measured: %(message)s") % p,
         "too_few_cities": lambda: (
             _("At least two cities must have submitted their questionnaire (now: %(count)s).") % p
@@ -577,6 +603,35 @@ def describe(problem: dict) -> str:
         ),
     }
     return messages[kind]() if kind in messages else str(problem)
+
+
+def _division_by_zero(note: dict) -> str:
+    # One whole sentence per reason, so that each translates on its own.
+    if note.get("reason") == REFERENCE_AT_MINIMUM:
+        return (
+            _(
+                "%(code)s cannot be normalised with %(method)s: the reference city %(unit)s has "
+                "the lowest value, so its scores are left missing."
+            )
+            % note
+        )
+    if note.get("reason") == TARGET_AT_MINIMUM:
+        return (
+            _(
+                "%(code)s cannot be normalised with %(method)s: the target equals the lowest "
+                "value, so its scores are left missing."
+            )
+            % note
+        )
+    if note.get("reason") == MAXIMUM_IS_ZERO:
+        return (
+            _(
+                "%(code)s cannot be normalised with %(method)s: its highest value is zero, so "
+                "its scores are left missing."
+            )
+            % note
+        )
+    return _("%(code)s cannot be normalised with %(method)s: it divides by zero.") % note
 
 
 def verify(computation: Computation) -> bool:

@@ -1,7 +1,11 @@
 """Editions: creation, invited cities, calendar and status, the computation method, publication."""
 
+from __future__ import annotations
+
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import ClassVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -15,13 +19,73 @@ from cityloom.study import permissions
 from cityloom.study.models import Computation, Edition, Framework, Questionnaire
 
 from .computation import engine_framework, engine_pipeline, snapshot_structure
+from .problems import StudyError
 
-DEFAULT_PIPELINE = {
-    "treat": {"winmax": 5, "skew": 2.0, "kurt": 3.5},
-    "normalise": {"method": "minmax", "lower": 0, "upper": 100},
-    "aggregate": {"method": "amean"},
+
+@dataclass(frozen=True)
+class Method:
+    """The computation method a secretariat chooses, as the engine's pipeline mapping.
+
+    `from_pipeline` reads only what the method form offers; `to_pipeline` writes the whole
+    pipeline again from it (other keys, such as per-indicator settings, are not kept).
+    """
+
+    impute: str = "none"  # "none", or the statistic: "mean", "median"
+    treat: bool = True
+    winmax: int = 5
+    normalise: str = "minmax"
+    aggregate: str = "amean"
+    # Axis code -> weight, for the axes whose weight differs from the framework's.
+    weights: dict[str, float] = field(default_factory=dict)
+
+    # Outliers: winsorise at most `winmax` points, then log if still this skewed.
+    SKEW: ClassVar[float] = 2.0
+    KURT: ClassVar[float] = 3.5
+    # What the uncertainty analysis tries for `winmax` when outliers are treated.
+    WINMAX_CHOICES: ClassVar[list[int]] = [1, 2, 3, 4, 5]
+
+    @classmethod
+    def from_pipeline(cls, pipeline: dict) -> Method:
+        impute = pipeline.get("impute")
+        treat = pipeline.get("treat")
+        return cls(
+            impute=impute.get("stat", "mean") if isinstance(impute, dict) else "none",
+            treat=isinstance(treat, dict),
+            winmax=int(treat.get("winmax", 5)) if isinstance(treat, dict) else 5,
+            normalise=(pipeline.get("normalise") or {}).get("method", "minmax"),
+            aggregate=(pipeline.get("aggregate") or {}).get("method", "amean"),
+            weights=dict((pipeline.get("aggregate") or {}).get("weights") or {}),
+        )
+
+    def to_pipeline(self) -> dict:
+        out: dict = {}
+        if self.impute != "none":
+            out["impute"] = {"stat": self.impute, "by": "column"}
+        if self.treat:
+            out["treat"] = {"winmax": self.winmax, "skew": self.SKEW, "kurt": self.KURT}
+        out["normalise"] = (
+            {"method": "minmax", "lower": 0, "upper": 100}
+            if self.normalise == "minmax"
+            else {"method": self.normalise}
+        )
+        out["aggregate"] = {
+            "method": self.aggregate,
+            **({"weights": dict(self.weights)} if self.weights else {}),
+        }
+        return out
+
+    def uncertainty_winmax(self) -> list[int]:
+        """The `winmax` values the uncertainty analysis tries: none if outliers are left alone."""
+        return list(self.WINMAX_CHOICES) if self.treat else []
+
+
+DEFAULT_PIPELINE = Method().to_pipeline()
+DEFAULT_UNCERTAINTY = {
+    "runs": 200,
+    "seed": 2012,
+    "winmax": Method().uncertainty_winmax(),
+    "weights_noise": 0.25,
 }
-DEFAULT_UNCERTAINTY = {"runs": 200, "seed": 2012, "winmax": [1, 2, 3, 4, 5], "weights_noise": 0.25}
 TRANSITIONS = {
     Edition.Status.DRAFT: {Edition.Status.OPEN},
     Edition.Status.OPEN: {Edition.Status.REVIEW, Edition.Status.DRAFT},
@@ -29,12 +93,8 @@ TRANSITIONS = {
 }
 
 
-class EditionError(Exception):
-    """A change to an edition that must not happen; `problems` lists messages."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("; ".join(problems))
+class EditionError(StudyError):
+    """A change to an edition that must not happen."""
 
 
 def create_edition(

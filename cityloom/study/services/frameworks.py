@@ -1,17 +1,30 @@
 """Indicator frameworks: read and validate a YAML file, import it, derive one from several."""
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import yaml
 from django.db import transaction
 from django.utils.translation import gettext as _
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    Strict,
+    StrictStr,
+    ValidationError,
+)
+from pydantic_core import PydanticCustomError
 
 from cityloom.core.axes import Axis
 from cityloom.core.models import record
 from cityloom.study.models import Framework, Node
+
+from .problems import StudyError
 
 FRAMEWORKS_DIR = Path(__file__).resolve().parent.parent / "frameworks"
 DEFAULT_FRAMEWORK = FRAMEWORKS_DIR / "giffinger-2007.yaml"
@@ -33,12 +46,8 @@ DEFAULT_CATEGORIES = ["0\u201325 %", "26\u201350 %", "51\u201375 %", "76\u201310
 MAX_FILE_SIZE = 2 * 1024 * 1024
 
 
-class FrameworkImportError(Exception):
+class FrameworkImportError(StudyError):
     """A framework file that cannot be imported; `problems` lists each one, in order."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
 
 
 @dataclass
@@ -83,6 +92,70 @@ def _value_type(raw: dict) -> str | None:
     return value_type if value_type in VALUE_TYPES else None
 
 
+class _Lenient(BaseModel):
+    # A framework file may carry more than Cityloom reads (sources, notes): that is fine.
+    model_config = ConfigDict(extra="allow")
+
+
+def _has_english(names: dict[str, str]) -> dict[str, str]:
+    if "en" not in names:
+        raise PydanticCustomError("no_english", "no name in English")
+    return names
+
+
+def _level_count(levels: list[str]) -> list[str]:
+    if not 2 <= len(levels) <= 4:
+        raise PydanticCustomError("level_count", "2 to 4 levels")
+    return levels
+
+
+def _weight(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise PydanticCustomError("weight", "a number >= 0")
+    return float(value)
+
+
+# A name is a string (English) or a mapping by language; it must have English.
+_Names = Annotated[dict[str, str], BeforeValidator(_names), AfterValidator(_has_english)]
+
+
+class _Structure(_Lenient):
+    levels: Annotated[list[StrictStr], Strict(), AfterValidator(_level_count)]
+
+
+class _FrameworkFile(_Lenient):
+    """The top of a framework file; the tree is read node by node (`_TreeReader`)."""
+
+    id: Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9_@.-]{1,80}$")]
+    name: _Names = Field(default=None, validate_default=True)
+    structure: _Structure
+    tree: Annotated[list[Any], Strict(), Field(min_length=1)]
+
+
+class _NodeFields(_Lenient):
+    """A node's own fields; where it sits in the tree is checked by `_TreeReader`."""
+
+    name: _Names = Field(default=None, validate_default=True)
+    weight: Annotated[float, PlainValidator(_weight)] = 1.0
+    axis: Literal[tuple(Axis.values)] | None = None
+
+
+class _IndicatorFields(_NodeFields):
+    direction: Literal[tuple(DIRECTIONS)] = "higher_is_better"
+    # An empty tier (or none) means no tier.
+    tier: Annotated[Literal[("", *TIERS)], BeforeValidator(lambda v: v or "")] = ""
+    value_type: Literal[tuple(VALUE_TYPES)] | None = None
+
+
+def _invalid(model: type[BaseModel], data: dict) -> dict[tuple, str]:
+    """{location: pydantic error type} of what `model` refuses in `data`; empty if valid."""
+    try:
+        model.model_validate(data)
+    except ValidationError as exc:
+        return {tuple(e["loc"]): e["type"] for e in exc.errors()}
+    return {}
+
+
 def read_framework(text: str | bytes) -> FrameworkData:
     """Parse and validate a framework file; raise FrameworkImportError listing every problem."""
     try:
@@ -96,159 +169,31 @@ def read_framework(text: str | bytes) -> FrameworkData:
     if not isinstance(raw, dict):
         raise FrameworkImportError([_("The file must describe one framework (a mapping).")])
     problems: list[str] = []
-    slug = raw.get("id")
-    if not isinstance(slug, str) or not re.fullmatch(r"[A-Za-z0-9_@.-]{1,80}", slug):
+    invalid = _invalid(_FrameworkFile, raw)
+    fields = {loc[0] for loc in invalid}
+    slug = "" if "id" in fields else raw["id"]
+    if "id" in fields:
         problems.append(_("The framework needs an “id” made of letters, digits and dashes."))
-        slug = ""
     names = _names(raw.get("name"))
-    if "en" not in names:
+    if "name" in fields:
         problems.append(_("The framework needs a name in English (name: {en: …})."))
-    levels = (
-        (raw.get("structure") or {}).get("levels")
-        if isinstance(raw.get("structure"), dict)
-        else None
-    )
-    if not isinstance(levels, list) or not all(isinstance(v, str) for v in levels):
-        problems.append(
-            _("structure.levels must list the level names, from the top to indicators.")
-        )
-        levels = []
-    elif not 2 <= len(levels) <= 4:
-        problems.append(
-            _("A framework has 2 to 4 levels; this one declares %(count)s.")
-            % {"count": len(levels)}
-        )
-    tree = raw.get("tree")
-    if not isinstance(tree, list) or not tree:
+    levels: list[str] = [] if "structure" in fields else raw["structure"]["levels"]
+    if "structure" in fields:
+        if {kind for loc, kind in invalid.items() if loc[0] == "structure"} == {"level_count"}:
+            levels = raw["structure"]["levels"]
+            problems.append(
+                _("A framework has 2 to 4 levels; this one declares %(count)s.")
+                % {"count": len(levels)}
+            )
+        else:
+            problems.append(
+                _("structure.levels must list the level names, from the top to indicators.")
+            )
+    if "tree" in fields:
         problems.append(_("The framework has no tree."))
-        tree = []
-    nodes: list[NodeData] = []
-    seen: dict[str, str] = {}
-
-    def walk(items: Any, parent: str | None, depth: int, path: list[str], ids: list[int]) -> None:
-        if not isinstance(items, list):
-            problems.append(_("%(where)s: children must be a list.") % {"where": parent or "tree"})
-            return
-        for index, item in enumerate(items):
-            where = f"{parent or 'tree'}[{index}]"
-            if not isinstance(item, dict):
-                problems.append(_("%(where)s: a node must be a mapping.") % {"where": where})
-                continue
-            if id(item) in ids:
-                problems.append(
-                    _("%(where)s: the tree loops back on itself (a cycle).") % {"where": where}
-                )
-                continue
-            is_indicator = depth == len(levels) - 1 if levels else "indicators" not in item
-            code = item.get("code")
-            if code is None or str(code).strip() == "":
-                problems.append(_("%(where)s: the node has no code.") % {"where": where})
-                continue
-            code = str(code).strip()
-            if code in path:
-                chain = " → ".join([*path[path.index(code) :], code])
-                problems.append(
-                    _("Code %(code)s is its own ancestor (a cycle: %(chain)s).")
-                    % {"code": code, "chain": chain}
-                )
-                continue
-            if code in seen:
-                problems.append(
-                    _("Code %(code)s appears twice (under %(first)s and %(second)s).")
-                    % {"code": code, "first": seen[code] or "tree", "second": parent or "tree"}
-                )
-                continue
-            seen[code] = parent or ""
-            node_names = _names(item.get("name"))
-            if "en" not in node_names:
-                problems.append(_("%(code)s: the name in English is missing.") % {"code": code})
-            level_name = levels[depth] if levels and depth < len(levels) else ""
-            declared = item.get("level")
-            if declared is not None and levels:
-                if declared not in levels:
-                    problems.append(
-                        _("%(code)s: unknown level “%(level)s” (the levels are %(levels)s).")
-                        % {"code": code, "level": declared, "levels": ", ".join(levels)}
-                    )
-                elif declared != level_name:
-                    problems.append(
-                        _(
-                            "%(code)s: level “%(level)s” is not expected at this depth (expected “%(expected)s”)."
-                        )
-                        % {"code": code, "level": declared, "expected": level_name}
-                    )
-            if levels and depth >= len(levels):
-                problems.append(
-                    _("%(code)s: the tree is deeper than its %(count)s levels.")
-                    % {"code": code, "count": len(levels)}
-                )
-                continue
-            attrs: dict[str, Any] = {}
-            weight = item.get("weight", 1)
-            if isinstance(weight, bool) or not isinstance(weight, int | float) or weight < 0:
-                problems.append(_("%(code)s: the weight must be a number ≥ 0.") % {"code": code})
-            else:
-                attrs["weight"] = float(weight)
-            axis = item.get("axis")
-            if axis is not None:
-                if axis not in Axis.values:
-                    problems.append(
-                        _("%(code)s: unknown axis “%(axis)s”.") % {"code": code, "axis": axis}
-                    )
-                else:
-                    attrs["axis"] = axis
-            if is_indicator:
-                if "children" in item or "indicators" in item:
-                    problems.append(
-                        _("%(code)s: an indicator (last level) cannot have children.")
-                        % {"code": code}
-                    )
-                direction = item.get("direction", "higher_is_better")
-                if direction not in DIRECTIONS:
-                    problems.append(
-                        _("%(code)s: unknown direction “%(direction)s”.")
-                        % {"code": code, "direction": direction}
-                    )
-                tier = item.get("tier", "")
-                if tier and tier not in TIERS:
-                    problems.append(
-                        _("%(code)s: unknown tier “%(tier)s”.") % {"code": code, "tier": tier}
-                    )
-                value_type = _value_type(item)
-                if value_type is None:
-                    problems.append(
-                        _("%(code)s: unknown value type “%(type)s”.")
-                        % {"code": code, "type": item.get("value_type")}
-                    )
-                attrs.update(
-                    unit=str(item.get("unit", ""))[:120],
-                    direction=direction,
-                    tier=tier or "",
-                    value_type=value_type or Node.ValueType.NUMBER,
-                    note=str(item.get("note", "")),
-                )
-                if value_type == Node.ValueType.CATEGORY:
-                    attrs["categories"] = _categories(item)
-                if value_type == Node.ValueType.SURVEY:
-                    unit = attrs["unit"].lower()
-                    low, high = item.get("scale", [0, 100] if "share" in unit else [1, 5])
-                    attrs.update(min_value=float(low), max_value=float(high))
-            nodes.append(NodeData(code, parent, depth, level_name, is_indicator, node_names, attrs))
-            if not is_indicator:
-                children = item.get("children")
-                indicators = item.get("indicators")
-                if children is not None:
-                    walk(children, code, depth + 1, [*path, code], [*ids, id(item)])
-                if indicators is not None:
-                    if levels and depth + 1 != len(levels) - 1:
-                        problems.append(
-                            _("%(code)s: indicators must sit at level “%(level)s”.")
-                            % {"code": code, "level": levels[-1]}
-                        )
-                    else:
-                        walk(indicators, code, depth + 1, [*path, code], [*ids, id(item)])
-
-    walk(tree, None, 0, [], [])
+    reader = _TreeReader(levels, problems)
+    reader.walk([] if "tree" in fields else raw["tree"], None, 0, [], [])
+    nodes = reader.nodes
     if not problems and not any(n.is_indicator for n in nodes):
         problems.append(_("The framework has no indicators."))
     if problems:
@@ -262,6 +207,153 @@ def read_framework(text: str | bytes) -> FrameworkData:
         "method": raw.get("method") if isinstance(raw.get("method"), dict) else {},
     }
     return FrameworkData(slug, names, levels, nodes, meta)
+
+
+class _TreeReader:
+    """Walks the tree of a framework file: nodes in order, and every problem met on the way.
+
+    The walk checks where each node sits (codes, cycles, levels, depth); `_NodeFields`
+    checks its own fields.
+    """
+
+    def __init__(self, levels: list[str], problems: list[str]):
+        self.levels = levels
+        self.problems = problems
+        self.nodes: list[NodeData] = []
+        self.seen: dict[str, str] = {}
+
+    def walk(self, items: Any, parent: str | None, depth: int, path: list[str], ids: list[int]):
+        if not isinstance(items, list):
+            self.problems.append(
+                _("%(where)s: children must be a list.") % {"where": parent or "tree"}
+            )
+            return
+        for index, item in enumerate(items):
+            self._node(item, f"{parent or 'tree'}[{index}]", parent, depth, path, ids)
+
+    def _node(self, item: Any, where: str, parent, depth: int, path: list[str], ids: list[int]):
+        problems, levels = self.problems, self.levels
+        if not isinstance(item, dict):
+            problems.append(_("%(where)s: a node must be a mapping.") % {"where": where})
+            return
+        # A YAML alias can make a node its own descendant: the same object seen again.
+        if id(item) in ids:
+            problems.append(
+                _("%(where)s: the tree loops back on itself (a cycle).") % {"where": where}
+            )
+            return
+        is_indicator = depth == len(levels) - 1 if levels else "indicators" not in item
+        code = item.get("code")
+        if code is None or str(code).strip() == "":
+            problems.append(_("%(where)s: the node has no code.") % {"where": where})
+            return
+        code = str(code).strip()
+        if code in path:
+            chain = " → ".join([*path[path.index(code) :], code])
+            problems.append(
+                _("Code %(code)s is its own ancestor (a cycle: %(chain)s).")
+                % {"code": code, "chain": chain}
+            )
+            return
+        if code in self.seen:
+            problems.append(
+                _("Code %(code)s appears twice (under %(first)s and %(second)s).")
+                % {"code": code, "first": self.seen[code] or "tree", "second": parent or "tree"}
+            )
+            return
+        self.seen[code] = parent or ""
+        invalid = {
+            loc[0] for loc in _invalid(_IndicatorFields if is_indicator else _NodeFields, item)
+        }
+        if "name" in invalid:
+            problems.append(_("%(code)s: the name in English is missing.") % {"code": code})
+        level_name = levels[depth] if levels and depth < len(levels) else ""
+        declared = item.get("level")
+        if declared is not None and levels:
+            if declared not in levels:
+                problems.append(
+                    _("%(code)s: unknown level “%(level)s” (the levels are %(levels)s).")
+                    % {"code": code, "level": declared, "levels": ", ".join(levels)}
+                )
+            elif declared != level_name:
+                problems.append(
+                    _(
+                        "%(code)s: level “%(level)s” is not expected at this depth (expected “%(expected)s”)."
+                    )
+                    % {"code": code, "level": declared, "expected": level_name}
+                )
+        if levels and depth >= len(levels):
+            problems.append(
+                _("%(code)s: the tree is deeper than its %(count)s levels.")
+                % {"code": code, "count": len(levels)}
+            )
+            return
+        attrs: dict[str, Any] = {}
+        if "weight" in invalid:
+            problems.append(_("%(code)s: the weight must be a number ≥ 0.") % {"code": code})
+        else:
+            attrs["weight"] = float(item.get("weight", 1))
+        axis = item.get("axis")
+        if "axis" in invalid:
+            problems.append(_("%(code)s: unknown axis “%(axis)s”.") % {"code": code, "axis": axis})
+        elif axis is not None:
+            attrs["axis"] = axis
+        if is_indicator:
+            attrs.update(self._indicator(item, code, invalid))
+        self.nodes.append(
+            NodeData(code, parent, depth, level_name, is_indicator, _names(item.get("name")), attrs)
+        )
+        if is_indicator:
+            return
+        children = item.get("children")
+        indicators = item.get("indicators")
+        if children is not None:
+            self.walk(children, code, depth + 1, [*path, code], [*ids, id(item)])
+        if indicators is not None:
+            if levels and depth + 1 != len(levels) - 1:
+                problems.append(
+                    _("%(code)s: indicators must sit at level “%(level)s”.")
+                    % {"code": code, "level": levels[-1]}
+                )
+            else:
+                self.walk(indicators, code, depth + 1, [*path, code], [*ids, id(item)])
+
+    def _indicator(self, item: dict, code: str, invalid: set) -> dict[str, Any]:
+        """An indicator's attributes; its problems are added in the order the file reads."""
+        problems = self.problems
+        if "children" in item or "indicators" in item:
+            problems.append(
+                _("%(code)s: an indicator (last level) cannot have children.") % {"code": code}
+            )
+        direction = item.get("direction", "higher_is_better")
+        if "direction" in invalid:
+            problems.append(
+                _("%(code)s: unknown direction “%(direction)s”.")
+                % {"code": code, "direction": direction}
+            )
+        tier = item.get("tier", "")
+        if "tier" in invalid:
+            problems.append(_("%(code)s: unknown tier “%(tier)s”.") % {"code": code, "tier": tier})
+        value_type = None if "value_type" in invalid else _value_type(item)
+        if value_type is None:
+            problems.append(
+                _("%(code)s: unknown value type “%(type)s”.")
+                % {"code": code, "type": item.get("value_type")}
+            )
+        attrs = {
+            "unit": str(item.get("unit", ""))[:120],
+            "direction": direction,
+            "tier": tier or "",
+            "value_type": value_type or Node.ValueType.NUMBER,
+            "note": str(item.get("note", "")),
+        }
+        if value_type == Node.ValueType.CATEGORY:
+            attrs["categories"] = _categories(item)
+        if value_type == Node.ValueType.SURVEY:
+            unit = attrs["unit"].lower()
+            low, high = item.get("scale", [0, 100] if "share" in unit else [1, 5])
+            attrs.update(min_value=float(low), max_value=float(high))
+        return attrs
 
 
 def _crosswalk_axes(slug: str, nodes: list[NodeData]) -> dict[str, str]:

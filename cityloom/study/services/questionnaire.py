@@ -17,6 +17,7 @@ from cityloom.study import permissions
 from cityloom.study.models import Answer, Edition, Node, Questionnaire, Value, ValueChange
 
 from .plausibility import warnings_for
+from .problems import Problem, StudyError
 
 YES = {"yes", "y", "oui", "o", "sí", "si", "s", "1", "true", "vrai", "verdadero"}
 NO = {"no", "n", "non", "0", "false", "faux", "falso"}
@@ -26,17 +27,13 @@ EVIDENCE = uploads.Policy(
 )
 
 
-class QuestionnaireError(Exception):
-    """Input that must not be saved: `problems` lists (indicator code or key, field, message)."""
-
-    def __init__(self, problems: list[tuple[str, str, str]]):
-        self.problems = problems
-        super().__init__("; ".join(f"{key} {message}" for key, _field, message in problems))
+class QuestionnaireError(StudyError):
+    """Input that must not be saved: each problem's `where` is the indicator code or answer key."""
 
     def by_key(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
-        for key, _field, message in self.problems:
-            out.setdefault(key, []).append(message)
+        for p in self.problems:
+            out.setdefault(p.where, []).append(p.message)
         return out
 
 
@@ -253,13 +250,15 @@ def save_values(
         raise PermissionDenied(_("This questionnaire cannot be changed now."))
     indicators = {n.code: n for n in questionnaire.edition.framework.nodes.indicators()}
     existing = {v.indicator.code: v for v in questionnaire.values.select_related("indicator")}
-    errors: list[tuple[str, str, str]] = []
+    errors: list[Problem] = []
     warnings: list[str] = []
     checked: dict[str, Checked] = {}
     for code, row in rows.items():
         indicator = indicators.get(code)
         if indicator is None:
-            errors.append((code, "code", _("Unknown indicator code %(code)s.") % {"code": code}))
+            errors.append(
+                Problem(_("Unknown indicator code %(code)s.") % {"code": code}, code, "code")
+            )
             continue
         result = check_row(questionnaire, indicator, row)
         value = existing.get(code)
@@ -274,7 +273,7 @@ def save_values(
                 )
             )
         if result.errors:
-            errors += [(code, f, m) for f, m in result.errors]
+            errors += [Problem(m, where=code, field=f) for f, m in result.errors]
         else:
             checked[code] = result
             warnings += [f"{code}: {w}" for w in result.warnings]
@@ -285,10 +284,10 @@ def save_values(
                 URLValidator(schemes=["http", "https"])(link)
             except ValidationError:
                 errors.append(
-                    (
-                        f"answer-{group_id}-{kind}",
-                        "link",
+                    Problem(
                         _("The link must be a web address (https://…)."),
+                        where=f"answer-{group_id}-{kind}",
+                        field="link",
                     )
                 )
                 continue
@@ -373,7 +372,9 @@ def request_reopening(questionnaire: Questionnaire, *, by, reason: str) -> None:
         raise PermissionDenied(_("Reopening cannot be requested now."))
     reason = reason.strip()[:2000]
     if not reason:
-        raise QuestionnaireError([("reason", "reason", _("Say what needs to change."))])
+        raise QuestionnaireError(
+            [Problem(_("Say what needs to change."), where="reason", field="reason")]
+        )
     with transaction.atomic():
         questionnaire.reopen_requested = reason
         questionnaire.save(update_fields=["reopen_requested", "updated_at"])

@@ -12,6 +12,7 @@ from cityloom.core.models import record
 from cityloom.study import permissions
 from cityloom.study.models import Questionnaire, Value, ValueChange
 
+from .problems import Problem
 from .questionnaire import QuestionnaireError
 
 User = get_user_model()
@@ -56,12 +57,22 @@ def return_values(questionnaire: Questionnaire, *, by, comments: dict[int, str])
     comments = {pk: text.strip()[:2000] for pk, text in comments.items() if text.strip()}
     if not comments:
         raise QuestionnaireError(
-            [("comments", "comment", _("Write a comment on at least one value."))]
+            [
+                Problem(
+                    _("Write a comment on at least one value."), where="comments", field="comment"
+                )
+            ]
         )
     values = {v.pk: v for v in questionnaire.values.filter(pk__in=comments)}
     if len(values) != len(comments):
         raise QuestionnaireError(
-            [("comments", "comment", _("A value does not belong to this questionnaire."))]
+            [
+                Problem(
+                    _("A value does not belong to this questionnaire."),
+                    where="comments",
+                    field="comment",
+                )
+            ]
         )
     with transaction.atomic():
         for pk, text in comments.items():

@@ -6,7 +6,6 @@ saved unless the whole file is valid.
 
 import csv
 import io
-from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -14,6 +13,7 @@ from openpyxl.utils import get_column_letter
 
 from cityloom.study.models import Node, Questionnaire, ValueChange
 
+from .problems import Problem
 from .questionnaire import QuestionnaireError, Row, display_value, save_values
 from .tables import SpreadsheetError, read_table
 
@@ -32,20 +32,14 @@ COLUMNS = (
 FIELD_COLUMNS = {"code": 0, "value": 5, "year": 6, "source": 7, "note": 8, "evidence": 9}
 
 
-@dataclass(frozen=True)
-class CellError:
-    row: int
-    column: str  # the spreadsheet letter
-    header: str
-    message: str
-
-    def __str__(self) -> str:
-        return _("Row %(row)s, column %(column)s (%(header)s): %(message)s") % {
-            "row": self.row,
-            "column": self.column,
-            "header": self.header,
-            "message": self.message,
-        }
+def cell_problem(row: int, column: str, header: str, message: str) -> Problem:
+    """A problem with one cell: `where` is the row number, `field` the column letter."""
+    return Problem(
+        _("Row %(row)s, column %(column)s (%(header)s): %(message)s")
+        % {"row": row, "column": column, "header": header, "message": message},
+        where=str(row),
+        field=column,
+    )
 
 
 def headers() -> list[str]:
@@ -144,7 +138,7 @@ def import_spreadsheet(questionnaire: Questionnaire, name: str, content: bytes, 
                 % {"count": len(COLUMNS)}
             ]
         )
-    errors: list = []
+    errors: list[Problem] = []
     rows: dict[str, Row] = {}
     where: dict[str, int] = {}
     for number, cells in enumerate(table[1:], start=2):
@@ -153,11 +147,11 @@ def import_spreadsheet(questionnaire: Questionnaire, name: str, content: bytes, 
             continue
         code = _text(cells[0])
         if not code:
-            errors.append(CellError(number, "A", head[0], _("The indicator code is missing.")))
+            errors.append(cell_problem(number, "A", head[0], _("The indicator code is missing.")))
             continue
         if code in where:
             errors.append(
-                CellError(
+                cell_problem(
                     number,
                     "A",
                     head[0],
@@ -184,10 +178,12 @@ def import_spreadsheet(questionnaire: Questionnaire, name: str, content: bytes, 
             check_only=bool(errors),
         )
     except QuestionnaireError as exc:
-        for code, field_name, message in exc.problems:
-            column = FIELD_COLUMNS.get(field_name, 5)
+        for p in exc.problems:
+            column = FIELD_COLUMNS.get(p.field, 5)
             errors.append(
-                CellError(where.get(code, 0), get_column_letter(column + 1), head[column], message)
+                cell_problem(
+                    where.get(p.where, 0), get_column_letter(column + 1), head[column], p.message
+                )
             )
-    errors.sort(key=lambda e: (e.row, e.column))
+    errors.sort(key=lambda e: (int(e.where), e.field))
     raise SpreadsheetError(errors)

@@ -15,6 +15,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from .problems import StudyError
+
 MAX_UPLOAD_SIZE = 1024 * 1024
 # An XLSX file is a zip archive whose parts openpyxl reads decompressed. The template of the
 # largest bundled framework (ISO 37120, 100 indicators), filled in, is 63 kB decompressed and
@@ -32,12 +34,8 @@ MAX_COLUMNS = 50
 MAX_LINE = 20_000  # characters in a line of a CSV file
 
 
-class SpreadsheetError(Exception):
-    """A file that cannot be used; `errors` lists every problem (CellError or text)."""
-
-    def __init__(self, errors: list):
-        self.errors = errors
-        super().__init__("; ".join(str(e) for e in errors))
+class SpreadsheetError(StudyError):
+    """A file that cannot be used; `problems` lists every problem (by row and column if known)."""
 
 
 def row_limit(indicators: int) -> int:

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cityloom.core.views import report_errors
 from cityloom.study import permissions, queries
 from cityloom.study.forms import MethodForm
 from cityloom.study.models import Edition
@@ -37,8 +38,7 @@ def manage(request, pk):
                 calendar=form.calendar(),
             )
         except editions.EditionError as exc:
-            for problem in exc.problems:
-                form.add_error(None, problem)
+            report_errors(request, exc, form)
         else:
             messages.success(request, _("The method was saved."))
             return redirect("study:edition-manage", pk=edition.pk)
@@ -63,7 +63,7 @@ def set_status(request, pk):
     try:
         editions.set_status(edition, request.POST.get("status", ""), by=request.user)
     except editions.EditionError as exc:
-        messages.error(request, " ".join(exc.problems))
+        report_errors(request, exc)
     except ValueError:
         messages.error(request, _("Unknown status."))
     else:
@@ -100,7 +100,7 @@ def publish(request, pk):
     try:
         editions.publish_edition(edition, by=request.user)
     except editions.EditionError as exc:
-        messages.error(request, " ".join(exc.problems))
+        report_errors(request, exc)
         return redirect("study:edition-manage", pk=edition.pk)
     messages.success(request, _("The results are published."))
     return redirect("study:edition-detail", pk=edition.pk)

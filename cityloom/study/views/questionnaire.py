@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from cityloom.core import uploads
 from cityloom.core.ratelimit import Rate, consume, too_many_requests
+from cityloom.core.views import report_errors
 from cityloom.study import permissions, queries
 from cityloom.study.forms import IndicatorRowForm, QuestionnaireForms, ReopenRequestForm, UploadForm
 from cityloom.study.models import Edition, Node, Questionnaire, Value
@@ -184,15 +185,16 @@ def upload(request, pk, geonames_id):
         content = f.read(1024 * 1024 + 1)
         warnings = import_spreadsheet(q, f.name, content, by=request.user)
     except SpreadsheetError as exc:
-        request.session[f"upload-errors-{q.pk}"] = [str(e) for e in exc.errors]
+        # Every problem is listed on the page, by row and column; the message counts them.
+        request.session[f"upload-errors-{q.pk}"] = exc.messages
         messages.error(
             request,
             ngettext(
                 "The file has %(count)d error; nothing was saved.",
                 "The file has %(count)d errors; nothing was saved.",
-                len(exc.errors),
+                len(exc.problems),
             )
-            % {"count": len(exc.errors)},
+            % {"count": len(exc.problems)},
         )
     except PermissionDenied:
         messages.error(request, _("This questionnaire cannot be changed now."))
@@ -235,7 +237,7 @@ def request_reopen(request, pk, geonames_id):
     try:
         request_reopening(q, by=request.user, reason=request.POST.get("reason", ""))
     except QuestionnaireError as exc:
-        messages.error(request, " ".join(m for _k, _f, m in exc.problems))
+        report_errors(request, exc)
     except PermissionDenied:
         messages.error(request, _("Reopening cannot be requested now."))
     else:
@@ -274,7 +276,7 @@ def review_questionnaire(request, pk, geonames_id):
                 % {"count": count},
             )
     except QuestionnaireError as exc:
-        messages.error(request, " ".join(m for _k, _f, m in exc.problems))
+        report_errors(request, exc)
     except PermissionDenied:
         messages.error(
             request, _("Only the edition's secretariat reviews a submitted questionnaire.")

@@ -26,6 +26,6 @@ class Command(BaseCommand):
                 framework = import_framework_file(path)
             except FrameworkImportError as exc:
                 # One line per problem; nothing was imported.
-                raise CommandError("\n".join(exc.problems)) from None
+                raise CommandError("\n".join(exc.messages)) from None
             count = framework.nodes.filter(is_indicator=True).count()
             self.stdout.write(f"Imported {framework.slug}: {count} indicators.")

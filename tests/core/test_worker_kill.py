@@ -66,10 +66,11 @@ class SharedDatabase:
 
 
 @pytest.fixture
-def shared_database(request, tmp_path) -> SharedDatabase:
+def shared_database(tmp_path, transactional_db) -> SharedDatabase:
+    # transactional_db as a parameter, not through getfixturevalue: asked for late, the test
+    # database is not yet in `connection.settings_dict` when this test runs alone.
     if connection.vendor == "postgresql":
         # pytest's PostgreSQL test database, with committed rows the subprocesses can see.
-        request.getfixturevalue("transactional_db")
         s = connection.settings_dict
         auth = quote(s["USER"]) + (f":{quote(s['PASSWORD'])}" if s["PASSWORD"] else "")
         url = f"postgres://{auth}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
@@ -117,9 +118,15 @@ def _wait(condition, *, what: str, logs: list[Path], timeout: float = 120) -> No
 def test_killed_worker_mid_batch_every_mail_sent_exactly_once(smtp, shared_database, tmp_path):
     database = shared_database
     env = _environment(database, port=smtp.port, data=tmp_path)
-    subprocess.run(
-        [sys.executable, "-c", QUEUE], env=env, cwd=ROOT, check=True, capture_output=True
+    queued = subprocess.run(
+        [sys.executable, "-c", QUEUE],
+        env=env,
+        cwd=ROOT,
+        check=False,
+        capture_output=True,
+        text=True,
     )
+    assert queued.returncode == 0, queued.stderr
     mails, tasks = OutgoingMail._meta.db_table, DBTaskResult._meta.db_table
     assert database.counts(mails, "state") == {"queued": MAILS}
     assert database.counts(tasks, "status") == {"READY": MAILS}

@@ -24,6 +24,23 @@ def published(edition, secretariat, django_capture_on_commit_callbacks):
     return edition
 
 
+def _published_edition(commission, secretariat, capture, n_cities):
+    """A computed and published edition of `n_cities` cities (at most 4)."""
+    edition = make_edition(commission, n_cities=n_cities)
+    columns = {
+        "ECO.1.1": (10, 20, 30, 40),
+        "ECO.1.2": (5, 10, 15, 9),
+        "ECO.2.1": (1, 3, 2, 5),
+        "GOV.1.1": (1, 0, 1, 0),
+        "GOV.1.2": (1, 2, 4, 3),
+        "GOV.1.3": (0, 50, 100, 7),
+    }
+    fill(edition, {code: column[:n_cities] for code, column in columns.items()})
+    run(edition, secretariat, capture)
+    publish_edition(edition, by=secretariat)
+    return edition
+
+
 @pytest.mark.parametrize("n_cities", [1, 3])
 def test_results_page_queries_do_not_grow_with_cities(
     client,
@@ -33,18 +50,9 @@ def test_results_page_queries_do_not_grow_with_cities(
     django_assert_num_queries,
     n_cities,
 ):
-    edition = make_edition(commission, n_cities=n_cities + 1)
-    columns = {
-        "ECO.1.1": (10, 20, 30, 40),
-        "ECO.1.2": (5, 10, 15, 9),
-        "ECO.2.1": (1, 3, 2, 5),
-        "GOV.1.1": (1, 0, 1, 0),
-        "GOV.1.2": (1, 2, 4, 3),
-        "GOV.1.3": (0, 50, 100, 7),
-    }
-    fill(edition, {code: column[: n_cities + 1] for code, column in columns.items()})
-    run(edition, secretariat, django_capture_on_commit_callbacks)
-    publish_edition(edition, by=secretariat)
+    edition = _published_edition(
+        commission, secretariat, django_capture_on_commit_callbacks, n_cities + 1
+    )
     with django_assert_num_queries(4):
         response = client.get(f"/en/study/editions/{edition.pk}/")
     assert len(response.context["rows"]) == n_cities + 1
@@ -261,18 +269,9 @@ def test_city_profile_queries_do_not_grow_with_cities(
     django_assert_num_queries,
     n_cities,
 ):
-    edition = make_edition(commission, n_cities=n_cities + 1)
-    columns = {
-        "ECO.1.1": (10, 20, 30, 40),
-        "ECO.1.2": (5, 10, 15, 9),
-        "ECO.2.1": (1, 3, 2, 5),
-        "GOV.1.1": (1, 0, 1, 0),
-        "GOV.1.2": (1, 2, 4, 3),
-        "GOV.1.3": (0, 50, 100, 7),
-    }
-    fill(edition, {code: column[: n_cities + 1] for code, column in columns.items()})
-    run(edition, secretariat, django_capture_on_commit_callbacks)
-    publish_edition(edition, by=secretariat)
+    edition = _published_edition(
+        commission, secretariat, django_capture_on_commit_callbacks, n_cities + 1
+    )
     city = edition.questionnaires.select_related("city").first().city
     with django_assert_num_queries(4):
         response = client.get(f"/en/study/editions/{edition.pk}/cities/{city.geonames_id}/")

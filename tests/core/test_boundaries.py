@@ -63,9 +63,6 @@ KNOWN = {
     "meetings/services/sessions.py: cityloom.network.models.City.objects": (
         "voters' cities of a session: a meetings read, wants meetings.queries over network's"
     ),
-    "mentoring/services/requests.py: cityloom.network.models.Membership.objects": (
-        "is the city (asking, or mentor) an active member: network.queries.is_active_member"
-    ),
     "practices/services.py: cityloom.network.models.Membership.objects": (
         "the commission a practice belongs to, from the city's active memberships"
     ),

@@ -14,7 +14,8 @@ from cityloom.mentoring.errors import MentoringError
 from cityloom.mentoring.models import MentorCapacity, MentoringRequest, Methodology, Mode, Programme
 from cityloom.mentoring.services.base import mail_city, mail_secretariat, site_url
 from cityloom.mentoring.services.programmes import create_programme
-from cityloom.network.models import City, Commission, Membership
+from cityloom.network import queries as network_queries
+from cityloom.network.models import City, Commission
 
 
 def request_mentoring(
@@ -33,7 +34,7 @@ def request_mentoring(
     """A focal point asks the commission for a mentor city."""
     if not permissions.can_request_for(by, city):
         raise PermissionDenied
-    if not Membership.objects.active().filter(city=city, commission=commission).exists():
+    if not network_queries.is_active_member(city.pk, commission_id=commission.pk):
         raise MentoringError(_("Only member cities of the commission can request mentoring."))
     if not axes or any(a not in Axis.values for a in axes):
         raise MentoringError(_("Choose at least one axis."))
@@ -80,7 +81,7 @@ def withdraw_request(request: MentoringRequest, *, by) -> MentoringRequest:
 def _check_mentor(request: MentoringRequest, mentor: City) -> None:
     if mentor.pk == request.city_id:
         raise MentoringError(_("A city cannot mentor itself."))
-    if not Membership.objects.active().filter(city=mentor, commission=request.commission).exists():
+    if not network_queries.is_active_member(mentor.pk, commission_id=request.commission_id):
         raise MentoringError(_("The mentor must be a member city of the commission."))
     if request.declined_by.filter(pk=mentor.pk).exists():
         raise MentoringError(

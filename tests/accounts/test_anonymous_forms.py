@@ -4,12 +4,22 @@ Their mails leave through the outbox after the commit: the tests run in autocomm
 (`transactional_db`) so that the mail is sent as in production.
 """
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
 from cityloom.accounts import throttle
 from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _inside_one_window(time_machine):
+    # The limits count in fixed windows: frozen in the middle of one, a test never sees its
+    # count start again because a window ended halfway through it.
+    time_machine.move_to(dt.datetime(2026, 3, 1, 12, 7, 30, tzinfo=dt.UTC), tick=False)
+
 
 User = get_user_model()
 ATTACKER, OTHER = "203.0.113.5", "198.51.100.7"

@@ -1,6 +1,8 @@
 """Failed logins are counted per (account, address) and per address, in counters every worker
 shares: an attacker cannot lock a focal point out, nor get more tries from more workers."""
 
+import datetime as dt
+
 import pytest
 from django.core.cache import caches
 from django.test import Client
@@ -8,6 +10,14 @@ from django.test import Client
 from cityloom.accounts import throttle
 from cityloom.core import ratelimit
 from tests.factories import CityFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _inside_one_window(time_machine):
+    # The limits count in fixed windows: frozen in the middle of one, a test never sees its
+    # count start again because a window ended halfway through it.
+    time_machine.move_to(dt.datetime(2026, 3, 1, 12, 7, 30, tzinfo=dt.UTC), tick=False)
+
 
 PASSWORD = "secret-pass-123"  # UserFactory's
 ATTACKER, OWNER = "203.0.113.5", "198.51.100.7"

@@ -1,3 +1,6 @@
+import datetime as dt
+
+import time_machine
 from django.core.cache import caches
 from django.test import RequestFactory
 
@@ -10,6 +13,8 @@ def test_shared_cache_is_not_a_workers_memory(settings):
     assert "locmem" not in settings.CACHES["shared"]["BACKEND"].lower()
 
 
+# Frozen inside a window: a minute that ends halfway through the test would restart the count.
+@time_machine.travel(dt.datetime(2026, 3, 1, 12, 0, 30, tzinfo=dt.UTC), tick=False)
 def test_consume_allows_the_limit_then_refuses(db):
     rate = Rate(limit=3, period=60)
     assert [ratelimit.consume("t", "a@example.org", rate) for _ in range(4)] == [
@@ -23,6 +28,7 @@ def test_consume_allows_the_limit_then_refuses(db):
     assert not ratelimit.consume("t", "A@EXAMPLE.ORG", rate)
 
 
+@time_machine.travel(dt.datetime(2026, 3, 1, 12, 0, 30, tzinfo=dt.UTC), tick=False)
 def test_counters_live_in_the_database_cache(db):
     rate = Rate(limit=1, period=60)
     ratelimit.consume("t", "x", rate)

@@ -142,9 +142,17 @@ def _archive_type(upload) -> FileType | None:
             first = infos[0] if infos else None
             if first and first.filename == "mimetype" and first.file_size < 100:
                 return _ODF_MIMETYPES.get(archive.read(first).strip())
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, KeyError):
-        return None
-    except (NotImplementedError, RuntimeError):  # an unknown compression method, encryption
+    # zipfile raises RuntimeError for an encrypted member and its subclass NotImplementedError
+    # for an unknown compression method: files we cannot read are of no accepted type.
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        OSError,
+        EOFError,
+        ValueError,
+        KeyError,
+        RuntimeError,
+    ):
         return None
     finally:
         upload.seek(0)

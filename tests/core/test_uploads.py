@@ -215,3 +215,16 @@ def test_a_file_missing_from_the_storage_is_a_404(field_file):
         )
     with pytest.raises(Http404):
         uploads.file_response(field_file(), content_type="application/pdf", filename="none.pdf")
+
+
+def test_an_archive_no_reader_can_open_is_refused():
+    from tests.study.bombs import unknown_compression
+
+    odt = unknown_compression(ODT)
+    # zipfile itself cannot read the member the type is read from...
+    with pytest.raises(NotImplementedError):
+        zipfile.ZipFile(io.BytesIO(odt)).read("mimetype")
+    # ...so the file is of no accepted type, with the usual message rather than a 500.
+    with pytest.raises(ValidationError) as error:
+        uploads.check(upload("report.odt", odt), EVERYTHING)
+    assert error.value.code == "wrong_type"

@@ -53,3 +53,15 @@ def wide_row(template: bytes, *, cells: int) -> bytes:
     cell = b"<c><v>1</v></c>"
     body = [b"<row>", *(cell * 10_000 for _ in range(cells // 10_000)), b"</row>"]
     return with_sheet(template, iter(body), dimension=None)
+
+
+def unknown_compression(content: bytes) -> bytes:
+    """The same archive with every member marked as compressed by method 99, which no reader
+    knows: zipfile refuses to open such a member with NotImplementedError."""
+    data = bytearray(content)
+    for signature, offset in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):
+        start = 0
+        while (found := data.find(signature, start)) != -1:
+            data[found + offset : found + offset + 2] = (99).to_bytes(2, "little")
+            start = found + 4
+    return bytes(data)

@@ -139,3 +139,11 @@ def test_the_template_filled_in_still_imports(edition, cities, bilbao_focal):
 def test_csv_shape_is_limited(edition, cities, bilbao_focal, content, message):
     q = questionnaire(edition, cities[0])
     assert refused(q, bilbao_focal, "bilbao.csv", content) == [message]
+
+
+def test_a_spreadsheet_no_reader_can_open_is_refused(edition, cities, bilbao_focal):
+    q = questionnaire(edition, cities[0])
+    content = bombs.unknown_compression(spreadsheet.template_xlsx(q))
+    assert refused(q, bilbao_focal, "bilbao.xlsx", content) == [
+        "This file is not a valid XLSX spreadsheet."
+    ]

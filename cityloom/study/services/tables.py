@@ -192,8 +192,9 @@ def _read_xlsx(content: bytes, *, limit: int, width: int) -> list[list]:
         _scan(archive, limit=limit, width=width)
     except _Refused as refused:
         raise refused.error from None
-    except (zipfile.BadZipFile, pyexpat.ExpatError, NotImplementedError, RuntimeError, OSError):
-        # Not a zip, a bad CRC, an unknown compression method, encryption, broken XML.
+    except (zipfile.BadZipFile, pyexpat.ExpatError, RuntimeError, OSError):
+        # Not a zip, a bad CRC, broken XML, or what zipfile cannot read: an encrypted member
+        # (RuntimeError) or an unknown compression method (its subclass NotImplementedError).
         raise _not_xlsx() from None
     try:
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)

@@ -57,13 +57,15 @@ def test_catalogs_have_no_empty_or_fuzzy_entries():
 
 @pytest.mark.parametrize(("value", "ok"), [("true", True), ("0", True), ("yes", False)])
 def test_malformed_debug_is_refused_at_start_up(value, ok, tmp_path):
-    env = {
-        "DEBUG": value,
-        "CITYLOOM_DATA_DIR": str(tmp_path),
-        "DJANGO_SETTINGS_MODULE": "cityloom.settings",
-        "PATH": "/usr/bin:/bin",
-    }
-    result = subprocess.run(
+    result = _start(_settings_env(tmp_path, DEBUG=value))
+    assert (result.returncode == 0) is ok
+    if not ok:
+        assert "ImproperlyConfigured: DEBUG must be true/false or 1/0, not 'yes'" in result.stderr
+
+
+def _start(env):
+    """A fresh interpreter that only loads the settings, as every command does first."""
+    return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
         env=env,
         capture_output=True,
@@ -71,9 +73,6 @@ def test_malformed_debug_is_refused_at_start_up(value, ok, tmp_path):
         cwd=ROOT,
         check=False,
     )
-    assert (result.returncode == 0) is ok
-    if not ok:
-        assert "ImproperlyConfigured: DEBUG must be true/false or 1/0, not 'yes'" in result.stderr
 
 
 def _settings_env(data_dir, **variables):
@@ -96,17 +95,20 @@ def _settings_env(data_dir, **variables):
             "10",
             "CITYLOOM_TRUSTED_PROXIES must be a whole number of proxies from 0 to 9, not '10'",
         ),
+        (
+            "CITYLOOM_WORKER_LEASE",
+            "0",
+            "CITYLOOM_WORKER_LEASE must be a number of seconds above 0, not '0'",
+        ),
+        (
+            "CITYLOOM_WORKER_LEASE",
+            "one minute",
+            "CITYLOOM_WORKER_LEASE must be a number of seconds above 0, not 'one minute'",
+        ),
     ],
 )
-def test_malformed_whole_number_is_refused_at_start_up(name, value, message, tmp_path):
-    result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
-        env=_settings_env(tmp_path, **{name: value}),
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
+def test_malformed_number_is_refused_at_start_up(name, value, message, tmp_path):
+    result = _start(_settings_env(tmp_path, **{name: value}))
     assert result.returncode == 1
     assert f"ImproperlyConfigured: {message}" in result.stderr
 

@@ -13,10 +13,16 @@ back in the queue and it is sent again. We chose a possible duplicate over a pos
 membership decision or an invitation that never arrives is worse, and the duplicate carries
 the same Message-ID, by which mail servers and clients recognise and drop it. A row is sent at
 most MAX_ATTEMPTS times in all, then marked failed.
+
+Mass mail (a circular to every member) queues its rows with `deliver=False` and sends them
+with `send_mail_batch`: the same claim and mark per row, over one SMTP connection. A recipient
+the server refuses for good (5xx) fails at once, the server's answer kept as the reason.
 """
 
 import datetime as dt
 import logging
+import smtplib
+from collections.abc import Iterable
 from functools import partial
 
 from django.conf import settings
@@ -57,18 +63,27 @@ def render_mail(template: str, context: dict, *, language: str) -> tuple[str, st
 
 
 def queue_mail(
-    *, to: str, template: str, context: dict, language: str, key: str | None = None
+    *,
+    to: str,
+    template: str,
+    context: dict,
+    language: str,
+    key: str | None = None,
+    deliver: bool = True,
 ) -> OutgoingMail:
     """Send after the surrounding transaction commits: a rolled-back write sends nothing.
 
     `key`, when given, makes the call idempotent: a second mail with the same key is not queued.
+    `deliver=False` queues no task: the caller sends the row itself with `send_mail_batch`
+    (a circular to thousands of people, one SMTP connection per batch). Should the caller die
+    first, the reaper gives the row its own task like any other queued row left behind.
     """
     fields = {"to": to, "template": template, "context": context, "language": language}
     if key is None:
         mail, created = OutgoingMail.objects.create(**fields), True
     else:
         mail, created = OutgoingMail.objects.get_or_create(key=key, defaults=fields)
-    if created:
+    if created and deliver:
         # Robust: if the task cannot be queued, the row stays queued and the reaper queues it.
         transaction.on_commit(partial(enqueue_delivery, mail.pk), robust=True)
     return mail
@@ -100,6 +115,29 @@ def deliver_mail(
 
 def send_queued_mail(mail_id: int, *, worker: str = "") -> str:
     """Claim, send and mark one queued row; a row already claimed, sent or failed is left alone."""
+    return send_mail_batch([mail_id], worker=worker)[mail_id]
+
+
+def send_mail_batch(mail_ids: Iterable[int], *, worker: str = "") -> dict[int, str]:
+    """Claim, send and mark each row, over one SMTP connection; the state of each row after.
+
+    Each row is claimed on its own just before it is sent, so a crash mid-batch leaves the rows
+    not reached queued (and the one in flight "sending", for the reaper). A recipient the server
+    refuses for good (5xx) fails at once with the server's answer as the reason. A connection
+    the server drops is opened again and the message tried once more at once, before the usual
+    later retries: the server answered nothing, so it did not take the message.
+    """
+    results: dict[int, str] = {}
+    connection = get_connection(timeout=settings.EMAIL_TIMEOUT or SEND_TIMEOUT)
+    try:
+        for mail_id in mail_ids:
+            results[mail_id] = _send_one(mail_id, worker=worker, connection=connection)
+    finally:
+        connection.close()
+    return results
+
+
+def _claim(mail_id: int, worker: str) -> tuple[OutgoingMail | None, dt.datetime | None]:
     now = timezone.now()
     claimed = OutgoingMail.objects.filter(pk=mail_id, state=OutgoingMail.State.QUEUED).update(
         state=OutgoingMail.State.SENDING,
@@ -108,10 +146,14 @@ def send_queued_mail(mail_id: int, *, worker: str = "") -> str:
         claimed_at=now,
         updated_at=now,
     )
-    mail = OutgoingMail.objects.filter(pk=mail_id).first()
+    return OutgoingMail.objects.filter(pk=mail_id).first(), now if claimed else None
+
+
+def _send_one(mail_id: int, *, worker: str, connection) -> str:
+    mail, claimed_at = _claim(mail_id, worker)
     if mail is None:
         return "missing"
-    if not claimed:
+    if claimed_at is None:
         return mail.state
     try:
         subject, body = render_mail(mail.template, mail.context, language=mail.language)
@@ -120,14 +162,24 @@ def send_queued_mail(mail_id: int, *, worker: str = "") -> str:
             body=body,
             to=[mail.to],
             headers={"Message-ID": mail.message_id},
-            connection=get_connection(timeout=settings.EMAIL_TIMEOUT or SEND_TIMEOUT),
+            connection=connection,
         )
-        message.send()
+        if _send_on(connection, message):
+            OutgoingMail.objects.filter(pk=mail_id).update(attempts=F("attempts") + 1)
+    except smtplib.SMTPRecipientsRefused as exc:
+        connection.close()
+        logger.warning("mail %s to %s refused: %s", mail.pk, mail.to, exc.recipients)
+        if _is_permanent(exc):
+            return _give_up(mail, _refusal(exc))
+        return _after_error(mail, exc)
     except Exception as exc:
+        connection.close()
         logger.exception("mail %s to %s failed (attempt %s)", mail.pk, mail.to, mail.attempts)
         return _after_error(mail, exc)
     # Guarded by this claim: a row the reaper handed to another task is that task's to mark.
-    mine = OutgoingMail.objects.filter(pk=mail_id, state=OutgoingMail.State.SENDING, claimed_at=now)
+    mine = OutgoingMail.objects.filter(
+        pk=mail_id, state=OutgoingMail.State.SENDING, claimed_at=claimed_at
+    )
     mine.update(
         state=OutgoingMail.State.SENT,
         subject=subject[:500],
@@ -136,6 +188,40 @@ def send_queued_mail(mail_id: int, *, worker: str = "") -> str:
         updated_at=timezone.now(),
     )
     return OutgoingMail.State.SENT
+
+
+def _send_on(connection, message: EmailMultiAlternatives) -> bool:
+    """Send on the open connection; once more on a new one if the server dropped it (True)."""
+    try:
+        connection.open()
+        message.send()
+    except (smtplib.SMTPServerDisconnected, ConnectionResetError, BrokenPipeError):
+        connection.close()
+        connection.open()
+        message.send()
+        return True
+    return False
+
+
+def _is_permanent(exc: smtplib.SMTPRecipientsRefused) -> bool:
+    return all(
+        isinstance(code, int) and 500 <= code < 600 for code, _msg in exc.recipients.values()
+    )
+
+
+def _refusal(exc: smtplib.SMTPRecipientsRefused) -> str:
+    answers = []
+    for code, message in exc.recipients.values():
+        text = message.decode(errors="replace") if isinstance(message, bytes) else str(message)
+        answers.append(f"{code} {text}")
+    return "Refused: " + "; ".join(answers)
+
+
+def _give_up(mail: OutgoingMail, error: str) -> str:
+    OutgoingMail.objects.filter(pk=mail.pk, state=OutgoingMail.State.SENDING).update(
+        state=OutgoingMail.State.FAILED, last_error=error[:2000], updated_at=timezone.now()
+    )
+    return OutgoingMail.State.FAILED
 
 
 def _after_error(mail: OutgoingMail, exc: Exception) -> str:

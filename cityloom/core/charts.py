@@ -7,7 +7,7 @@ where an inline `style` would be refused.
 """
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
 
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
@@ -57,6 +57,56 @@ class Text:
     anchor: str = "start"
 
 
+# Text is measured without a browser: each character counts as CHAR_WIDTH of the font size, a
+# little more than the average advance of DejaVu Sans (among the widest sans-serif fonts), so a label
+# measured here is never wider than drawn. The viewBox then grows to hold every label, in any language.
+FONT_SIZE = 12
+CHAR_WIDTH = 0.64
+ASCENT, DESCENT = 0.95, 0.3
+MARGIN = 4
+
+
+def text_extent(text: Text, *, size: float = FONT_SIZE) -> tuple[float, float, float, float]:
+    """The box (left, top, right, bottom) a label covers, estimated from its length."""
+    width = len(text.text) * size * CHAR_WIDTH
+    left = text.x - {"start": 0.0, "middle": width / 2, "end": width}[text.anchor]
+    return left, text.y - size * ASCENT, left + width, text.y + size * DESCENT
+
+
+def wrap(text: str, *, width: int = 16) -> list[str]:
+    """Words on lines of about `width` characters (a longer word keeps its own line)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def _texts(value: object):
+    """Every Text inside a layout, however deeply nested in dataclasses, lists and tuples."""
+    if isinstance(value, Text):
+        yield value
+    elif is_dataclass(value):
+        for field in fields(value):
+            yield from _texts(getattr(value, field.name))
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _texts(item)
+
+
+def view_box(chart: object) -> str:
+    """`0 0 width height`, widened on any side where a label would stick out, plus a margin."""
+    left, top, right, bottom = 0.0, 0.0, float(chart.width), float(chart.height)
+    for text in _texts(chart):
+        x0, y0, x1, y1 = text_extent(text)
+        left, top, right, bottom = min(left, x0), min(top, y0), max(right, x1), max(bottom, y1)
+    if (left, top, right, bottom) != (0.0, 0.0, chart.width, chart.height):
+        left, top, right, bottom = left - MARGIN, top - MARGIN, right + MARGIN, bottom + MARGIN
+    return " ".join(f"{v:.1f}".removesuffix(".0") for v in (left, top, right - left, bottom - top))
+
+
 @dataclass(frozen=True)
 class Key:
     """A legend entry: a mark at `swatch` (a square's top-left corner, or a line's start)."""
@@ -70,8 +120,11 @@ class Key:
 
 @dataclass(frozen=True)
 class Spoke:
+    """A spoke's end and its label: `label` is its first line, `lines` every line drawn."""
+
     end: Point
     label: Text
+    lines: list[Text]
 
 
 @dataclass(frozen=True)
@@ -108,9 +161,21 @@ def radar_layout(
     spokes = []
     for i, text in enumerate(labels):
         sin = math.sin(2 * math.pi * i / n)
+        cos = math.cos(2 * math.pi * i / n)
         lx, ly = polar(cx, cy, r + 18, i, n)
         anchor = "middle" if abs(sin) < 0.3 else ("start" if sin > 0 else "end")
-        spokes.append(Spoke(polar(cx, cy, r, i, n), Text(lx, ly + 4, text[:28], anchor)))
+        # A long label takes several lines: above the top spokes they grow upwards, beside the
+        # side spokes they are centred on it, below the bottom spokes they grow downwards.
+        words = wrap(text) if len(text) > 18 else [text]
+        step = 14
+        if anchor == "middle" and cos > 0:
+            first = ly + 4 - step * (len(words) - 1)
+        elif anchor == "middle":
+            first = ly + 4
+        else:
+            first = ly + 4 - step * (len(words) - 1) / 2
+        lines = [Text(lx, first + step * k, line, anchor) for k, line in enumerate(words)]
+        spokes.append(Spoke(polar(cx, cy, r, i, n), lines[0], lines))
     shapes = []
     for k, (name, values) in enumerate(series):
         y = size - 40 + 16 * k
@@ -432,6 +497,7 @@ def _render(name: str, chart: object, *, label: str, chart_id: str = "") -> Safe
         f"core/charts/{name}.svg",
         {
             "chart": chart,
+            "view_box": view_box(chart),
             "label": label,
             "chart_id": chart_id,
             "ink": INK,

@@ -1,8 +1,15 @@
 """The members map as inline SVG: vendored Natural Earth outlines, no tile server, no script."""
 
+import hashlib
 import json
 from functools import lru_cache
 from pathlib import Path
+
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 ATLAS = Path(__file__).parent / "data" / "world-atlas-2.0.2" / "countries-110m.json"
 WIDTH, HEIGHT = 960.0, 480.0
@@ -67,9 +74,144 @@ def country_paths() -> tuple[str, ...]:
     return tuple(paths)
 
 
+# Markers that do not hide each other: cities whose dots would overlap are drawn as one group,
+# a larger dot with the number of cities in it. Sizes are in the view box's units.
+CITY_RADIUS = 5.0
+GAP = 1.0  # between two drawn markers
+VIEW_HEIGHT = 400.0  # the drawn part of the projection: down to 60° south, below which no city
+PRE_CELL = 4.0  # points closer than this always overlap: grouped at once, in linear time
+
+
+def radius(count: int) -> float:
+    """A city's dot, or a group's, large enough for its count in a 10-unit type."""
+    return CITY_RADIUS if count == 1 else 8.0 + 2.0 * len(str(count))
+
+
+def _centre(points: list[tuple[float, float]], members: list[int]) -> tuple[float, float]:
+    x = sum(points[i][0] for i in members) / len(members)
+    y = sum(points[i][1] for i in members) / len(members)
+    r = radius(len(members))
+    # Kept inside the view box, so that a group at the edge is not cut.
+    return min(max(x, r), WIDTH - r), min(max(y, r), VIEW_HEIGHT - r)
+
+
+def _overlapping_pairs(groups, centres) -> list[tuple[float, int, int]]:
+    """(distance, i, j) for each pair of drawn markers closer than their radii and the gap."""
+    widest = max(radius(len(g)) for g in groups)
+    order = sorted(range(len(groups)), key=lambda i: centres[i])
+    pairs = []
+    for a, i in enumerate(order):
+        xi, yi = centres[i]
+        ri = radius(len(groups[i]))
+        for j in order[a + 1 :]:
+            xj, yj = centres[j]
+            if xj - xi >= ri + widest + GAP:
+                break  # sorted by x: nothing further can touch i
+            distance = ((xj - xi) ** 2 + (yj - yi) ** 2) ** 0.5
+            if distance < ri + radius(len(groups[j])) + GAP:
+                pairs.append((distance, min(i, j), max(i, j)))
+    return sorted(pairs)
+
+
+def cluster(points: list[tuple[float, float]]) -> list[list[int]]:
+    """Group the indices of `points` so that no two drawn markers overlap.
+
+    Deterministic: points in the same small grid cell start together; then, pass after pass,
+    the closest overlapping markers are merged (each at most once a pass) until none overlap.
+    Each group's marker sits at its members' centroid.
+    """
+    cells: dict[tuple[int, int], list[int]] = {}
+    for index, (x, y) in enumerate(points):
+        cells.setdefault((int(x // PRE_CELL), int(y // PRE_CELL)), []).append(index)
+    groups = [members for _cell, members in sorted(cells.items())]
+    while groups:
+        centres = [_centre(points, g) for g in groups]
+        pairs = _overlapping_pairs(groups, centres)
+        if not pairs:
+            break
+        merged: set[int] = set()
+        for _distance, i, j in pairs:
+            if i in merged or j in merged:
+                continue
+            groups[i] = sorted(groups[i] + groups[j])
+            groups[j] = []
+            merged |= {i, j}
+        groups = [g for g in groups if g]
+    return sorted(groups, key=lambda g: (_centre(points, g)[0], g))
+
+
 def markers(cities) -> list[dict]:
+    """One marker per city, or per group of cities that would hide each other, with its radius."""
+    cities = sorted(cities, key=lambda c: c.geonames_id)
+    points = [project(c.longitude, c.latitude) for c in cities]
     result = []
-    for city in cities:
-        x, y = project(city.longitude, city.latitude)
-        result.append({"city": city, "x": round(x, 1), "y": round(y, 1)})
+    for group in cluster(points):
+        members = sorted((cities[i] for i in group), key=lambda c: c.name)
+        x, y = _centre(points, group)
+        result.append(
+            {
+                "key": min(c.geonames_id for c in members),
+                "cities": members,
+                "city": members[0],
+                "count": len(members),
+                "names": ", ".join(c.name for c in members),
+                "x": round(x, 1),
+                "y": round(y, 1),
+                "r": radius(len(members)),
+            }
+        )
     return result
+
+
+@lru_cache(maxsize=1)
+def countries_svg() -> SafeString:
+    """The countries as SVG paths, escaped and joined once per process."""
+    return format_html_join("", '<path class="country" d="{}" />', ((d,) for d in country_paths()))
+
+
+# Bump when the map's template changes, so a shared cache (Redis) serves no older markup.
+MAP_TEMPLATE_VERSION = 2
+MAP_CACHE_SECONDS = 24 * 60 * 60
+
+
+def data_version(cities) -> str:
+    """A digest of everything the map draws of the cities: any change makes a new version."""
+    drawn = sorted(
+        (c.geonames_id, c.name, c.country_code, c.country_name, c.latitude, c.longitude)
+        for c in cities
+    )
+    return hashlib.sha256(json.dumps(drawn).encode()).hexdigest()[:32]
+
+
+def render_map(cities, *, on_map_page: bool = False) -> SafeString:
+    """The members map (SVG, legend, and on the map page the list of each group's cities).
+
+    Drawn once per language, page and data version, then served from the cache: the 177
+    country paths and the grouping are not redone per request (issue 18). The key holds the
+    data itself (digest), so a renamed or moved city, or a new member, is never drawn stale.
+    """
+    cities = list(cities)
+    key = ":".join(
+        (
+            "network-map",
+            str(MAP_TEMPLATE_VERSION),
+            get_language() or "",
+            "page" if on_map_page else "inline",
+            data_version(cities),
+        )
+    )
+    html = cache.get(key)
+    if html is None:
+        drawn = markers(cities)
+        html = render_to_string(
+            "network/_map.html",
+            {
+                "countries": countries_svg(),
+                "markers": drawn,
+                "groups": [m for m in drawn if m["count"] > 1],
+                "city_count": len(cities),
+                "on_map_page": on_map_page,
+            },
+        )
+        cache.set(key, html, MAP_CACHE_SECONDS)
+    return SafeString(html)

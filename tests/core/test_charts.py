@@ -164,3 +164,53 @@ def test_no_inline_style():
 def test_palette_is_shared_and_repeats():
     assert charts.colour(0) == charts.PALETTE[0]
     assert charts.colour(len(charts.PALETTE) + 1) == charts.PALETTE[1]
+
+
+def test_wrap_keeps_words_whole():
+    assert charts.wrap("Qualité de vie intelligente") == ["Qualité de vie", "intelligente"]
+    assert charts.wrap("Environnementalement") == ["Environnementalement"]
+    assert charts.wrap("") == [""]
+
+
+def test_text_extent_follows_the_anchor():
+    width = 4 * charts.FONT_SIZE * charts.CHAR_WIDTH
+    assert charts.text_extent(charts.Text(100, 50, "abcd"))[::2] == (100, 100 + width)
+    assert charts.text_extent(charts.Text(100, 50, "abcd", "end"))[::2] == (100 - width, 100)
+    assert charts.text_extent(charts.Text(100, 50, "abcd", "middle"))[::2] == (
+        100 - width / 2,
+        100 + width / 2,
+    )
+
+
+AXES_FR = [
+    "Économie intelligente",
+    "Gouvernance intelligente",
+    "Citoyenneté intelligente",
+    "Mobilité intelligente",
+    "Environnement intelligent",
+    "Qualité de vie intelligente",
+]
+
+
+def test_radar_wraps_long_labels_and_its_view_box_holds_them():
+    layout = charts.radar_layout(AXES_FR, [("Bilbao", [50.0] * 6), ("Moyenne", [40.0] * 6)])
+    # "Qualité de vie intelligente" used to be cut by the chart's left edge ("ie intelligente").
+    assert [t.text for t in layout.spokes[5].lines] == ["Qualité de vie", "intelligente"]
+    left, top, width, height = map(float, charts.view_box(layout).split())
+    for spoke in layout.spokes:
+        for line in spoke.lines:
+            x0, y0, x1, y1 = charts.text_extent(line)
+            assert left <= x0
+            assert top <= y0
+            assert x1 <= left + width
+            assert y1 <= top + height
+    svg = str(charts.radar(AXES_FR, [("Bilbao", [50.0] * 6)], label="Profil"))
+    assert "Qualité de vie</text>" in svg
+    assert ">intelligente</text>" in svg
+
+
+def test_view_box_is_the_plain_size_when_every_label_fits():
+    layout = charts.bars_layout([("Eau", 50.0)])
+    assert charts.view_box(layout) == f"0 0 {layout.width} {layout.height}"
+    long = charts.bars_layout([("A very long factor name that runs past the left", 50.0)])
+    assert float(charts.view_box(long).split()[0]) < 0

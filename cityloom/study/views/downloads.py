@@ -25,7 +25,9 @@ def download(request, pk, fmt):
     name = f"smart-cities-study-{edition.year}"
     if fmt == "csv":
         response = HttpResponse(
-            exports.as_csv(edition, computation), content_type="text/csv; charset=utf-8"
+            # ?header=codes: the former layout (codes as the only header row), for scripts.
+            exports.as_csv(edition, computation, codes_only=request.GET.get("header") == "codes"),
+            content_type="text/csv; charset=utf-8",
         )
     elif fmt == "xlsx":
         response = HttpResponse(

@@ -16,13 +16,14 @@ demo: $(BIN)/.installed
 	scripts/install-deps.sh
 	$(BIN)/cityloom demo
 
-# The whole suite on SQLite, then on a real PostgreSQL with the browser tests (they run once).
+# The lint first, then the whole suite on SQLite, then on a real PostgreSQL with the browser tests
+# (they run once).
 # The .mo catalogs are build products, ignored by git: compiled here (which also refuses an empty
 # or fuzzy entry), by `cityloom demo`, and by the test session when one is missing or stale.
 test: $(BIN)/.installed
+	$(MAKE) --no-print-directory lint
 	scripts/install-deps.sh --test
 	$(BIN)/cityloom compile_catalogs
-	$(BIN)/ruff check .
 	$(MAKE) --no-print-directory test-sqlite test-postgres
 
 # The edit loop: no browser, no PDF render, GeoNames import or other test marked `slow`.
@@ -35,17 +36,20 @@ test-sqlite: $(BIN)/.installed
 test-postgres: $(BIN)/.installed
 	scripts/with-postgres.sh $(BIN)/pytest $(PYTEST_ARGS)
 
+# Python (ruff) and every template (djLint: layout with --check, mistakes with --lint); the
+# templates are laid out with `djlint --reformat cityloom`.
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djlint --check cityloom
+	$(BIN)/djlint --lint cityloom
 
 bench: $(BIN)/.installed
 	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 # Refresh the catalogs after changing strings; translate the new entries in the .po files.
 # The project catalog holds the shared pages; each domain app keeps its own in <app>/locale.
-DOMAIN_APPS := practices observatory study meetings mentoring
+DOMAIN_APPS := practices observatory study meetings mentoring projects communications
 messages: $(BIN)/.installed
 	cd cityloom && ../$(BIN)/cityloom makemessages -l fr -l es --no-location --ignore 'static/*' \
 		--ignore 'engines/*' $(foreach app,$(DOMAIN_APPS),--ignore '$(app)/*')

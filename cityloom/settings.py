@@ -115,6 +115,8 @@ INSTALLED_APPS = [
     "cityloom.study",
     "cityloom.meetings",
     "cityloom.mentoring",
+    "cityloom.projects",
+    "cityloom.communications",
 ]
 
 MIDDLEWARE = [
@@ -181,6 +183,11 @@ else:
     }
 
 AUTH_USER_MODEL = "accounts.User"
+# What core reaches through settings rather than by importing an app (core imports none):
+# the tag model practices and publications share, and whose commissions a person runs
+# (the admin's scoping, `cityloom.core.admin`).
+CITYLOOM_TAG_MODEL = "practices.Tag"
+CITYLOOM_SECRETARIAT_COMMISSIONS = "cityloom.network.permissions.secretariat_commissions"
 AUTHENTICATION_BACKENDS = [
     # Django's ModelBackend that first refuses addresses that failed too often (admin included).
     "cityloom.accounts.backends.ThrottledModelBackend",
@@ -311,6 +318,7 @@ CITYLOOM_CSP_FORM_ACTION = env_str("CITYLOOM_CSP_FORM_ACTION").split()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"client_errors": {"()": "cityloom.core.logfilters.ClientErrorsWithoutTraceback"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["client_errors"]}},
     "root": {"handlers": ["console"], "level": env_str("CITYLOOM_LOG_LEVEL", "INFO")},
 }

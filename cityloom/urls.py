@@ -18,6 +18,8 @@ urlpatterns += i18n_patterns(
     path("practices/", include("cityloom.practices.urls")),
     path("meetings/", include("cityloom.meetings.urls")),
     path("mentoring/", include("cityloom.mentoring.urls")),
+    path("projects/", include("cityloom.projects.urls")),
     path("observatory/", include("cityloom.observatory.urls")),
+    path("", include("cityloom.communications.urls")),
     path("", include("cityloom.network.urls")),
 )

@@ -3,7 +3,8 @@
 The Django admin is the secretariat's back office. Model permissions (the "Secretariat"
 group) say which *kinds* of records a person may touch; they say nothing about *which*
 records. `CommissionScopedAdmin` adds the object rule, the same one the platform's pages
-use (`cityloom.network.permissions.secretariat_commissions`): a record belongs to one
+use (the function `settings.CITYLOOM_SECRETARIAT_COMMISSIONS` names, so core imports no app:
+`cityloom.network.permissions.secretariat_commissions`): a record belongs to one
 commission, or to several when joint, and the secretariat sees and changes the records
 of its own commissions only. Superusers see everything.
 
@@ -29,6 +30,7 @@ the whole save rolled back (the admin saves inside one transaction).
 
 from importlib import import_module
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.admin.utils import get_fields_from_path
@@ -36,11 +38,15 @@ from django.core import checks
 from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
-from cityloom.network.permissions import secretariat_commissions
-
 from .models import AuditEvent, OutgoingMail
+
+
+def secretariat_commissions(user):
+    """The commissions whose records `user` may see and change in the admin."""
+    return import_string(settings.CITYLOOM_SECRETARIAT_COMMISSIONS)(user)
 
 
 def commission_filter(path: str, commissions) -> Q:

@@ -3,6 +3,7 @@
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
+from django.conf import settings
 from django.utils import translation
 
 # The languages the network works in: UCLG's three, and those of its member cities.
@@ -29,3 +30,14 @@ def language_name(code: str) -> str:
 
 def language_choices() -> list[tuple[str, str]]:
     return [(code, language_name(code)) for code in WORK_LANGUAGES]
+
+
+def platform_language_choices() -> list[tuple[str, str]]:
+    """The languages the platform itself speaks (settings.LANGUAGES), named like the others."""
+    return [(code, language_name(code)) for code, _name in settings.LANGUAGES]
+
+
+def every_language_choices() -> list[tuple[str, str]]:
+    """Every language CLDR names (ISO 639 codes), by name: what a city's people speak."""
+    codes = [code for code in _names("en") if "_" not in code]
+    return sorted(((code, language_name(code)) for code in codes), key=lambda pair: pair[1])

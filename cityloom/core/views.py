@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -44,3 +45,15 @@ def report_errors(request, exc: ValidationError, form=None) -> None:
         return
     field = getattr(exc, "field", None)
     form.add_error(field if field in form.fields else None, exc)
+
+
+def report_form_errors(request, form) -> None:
+    """Show an invalid form's errors as page messages, for a POST that redirects rather than
+    showing the form again: each field's errors after the field's label, so they still say
+    which value is at fault."""
+    for field, errors in form.errors.items():
+        label = form[field].label if field in form.fields else None
+        for error in errors:
+            if label:
+                error = _("%(field)s: %(error)s") % {"field": label, "error": error}
+            messages.error(request, error)

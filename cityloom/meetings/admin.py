@@ -20,7 +20,15 @@ class SlotInline(CommissionScopedAdmin, admin.TabularInline):
 @admin.register(Meeting)
 class MeetingAdmin(CommissionScopedAdmin, admin.ModelAdmin):
     commission_path = "commission"
-    list_display = ["title", "commission", "axis", "host_city", "starts_on", "status"]
+    list_display = [
+        "title",
+        "commission",
+        "axis",
+        "get_languages_display",
+        "host_city",
+        "starts_on",
+        "status",
+    ]
     list_filter = ["status", "axis", "commission"]
     search_fields = ["title", "title_fr", "title_es"]
     prepopulated_fields = {"slug": ["title"]}

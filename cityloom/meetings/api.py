@@ -5,9 +5,10 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
 from cityloom.core.api import Slug, errors
+from cityloom.projects import queries as project_queries
 
 from . import exports, queries
-from .models import Meeting, ProjectProposal, Topic
+from .models import Meeting, Topic
 
 router = Router(tags=["meetings"])
 
@@ -53,7 +54,7 @@ class MeetingOut(Schema):
     projects: list[ProjectOut]
 
 
-def _meeting_out(meeting: Meeting) -> dict:
+def _meeting_out(meeting: Meeting, projects: list) -> dict:
     grid = queries.grid_from(
         meeting,
         rooms=list(meeting.rooms.all()),
@@ -72,7 +73,7 @@ def _meeting_out(meeting: Meeting) -> dict:
         "time_zone": meeting.time_zone,
         "venue": meeting.venue,
         "online_url": meeting.online_url,
-        "languages": meeting.language_list,
+        "languages": meeting.languages,
         "registration_opens_at": meeting.registration_opens_at,
         "registration_closes_at": meeting.registration_closes_at,
         "capacity": meeting.capacity,
@@ -95,12 +96,12 @@ def _meeting_out(meeting: Meeting) -> dict:
         "projects": [
             {
                 "title": p.title,
-                "description": p.description,
+                "description": p.methodology,
                 "axis": p.axis,
-                "session": p.topic_id,
+                "session": p.source_session_id,
                 "cities": [c.geonames_id for c in p.cities.all()],
             }
-            for p in meeting.projects.all()
+            for p in projects
         ],
     }
 
@@ -108,16 +109,20 @@ def _meeting_out(meeting: Meeting) -> dict:
 @router.get("/meetings", response=list[MeetingOut])
 def list_meetings(request):
     """Working meetings (not drafts), newest first, with their published sessions and projects."""
-    return [_meeting_out(m) for m in _meetings().order_by("-starts_on", "pk")]
+    meetings = list(_meetings().order_by("-starts_on", "pk"))
+    projects = project_queries.projects_by_meeting([m.pk for m in meetings])
+    return [_meeting_out(m, projects.get(m.pk, [])) for m in meetings]
 
 
 @router.get("/meetings/{slug}", response={200: MeetingOut, **errors(404, 422)})
 def get_meeting(request, slug: Slug):
-    return _meeting_out(get_object_or_404(_meetings(), slug=slug))
+    meeting = get_object_or_404(_meetings(), slug=slug)
+    projects = project_queries.projects_by_meeting([meeting.pk])
+    return _meeting_out(meeting, projects.get(meeting.pk, []))
 
 
 def _meetings():
-    # Four queries whatever the number of meetings: rows are grouped in Python.
+    # Four queries whatever the number of meetings (and two for their projects).
     return (
         Meeting.objects.visible()
         .select_related("commission", "host_city")
@@ -125,10 +130,6 @@ def _meetings():
             "rooms",
             "slots",
             Prefetch("topics", queryset=Topic.objects.annotate(vote_count=Count("votes"))),
-            Prefetch(
-                "projects",
-                queryset=ProjectProposal.objects.prefetch_related("cities").order_by("pk"),
-            ),
         )
     )
 

@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cityloom.core.axes import Axis
-from cityloom.core.languages import language_choices, language_name
 from cityloom.network import queries as network_queries
 from cityloom.network.permissions import secretariat_commissions
 
@@ -51,8 +50,8 @@ class MeetingForm(forms.Form):
     )
     venue = forms.CharField(label=gettext_lazy("Venue"), max_length=300, required=False)
     online_url = forms.URLField(label=gettext_lazy("Online link"), required=False)
-    languages = forms.MultipleChoiceField(
-        label=gettext_lazy("Languages of work"), widget=forms.CheckboxSelectMultiple
+    languages = Meeting._meta.get_field("languages").formfield(
+        label=gettext_lazy("Languages of work")
     )
     registration_opens_at = forms.DateTimeField(
         label=gettext_lazy("Registration opens"), widget=LocalDateTimeInput()
@@ -84,7 +83,6 @@ class MeetingForm(forms.Form):
         if commissions.count() == 1:
             self.fields["commission"].initial = commissions.first()
         self.fields["host_city"].queryset = network_queries.active_member_cities(commissions)
-        self.fields["languages"].choices = language_choices()
 
     def clean_time_zone(self):
         name = self.cleaned_data["time_zone"].strip()
@@ -167,7 +165,7 @@ class TopicForm(forms.ModelForm):
         self.meeting = meeting
         self.fields["language"] = forms.ChoiceField(
             label=_("Language"),
-            choices=[(code, language_name(code)) for code in meeting.language_list],
+            choices=list(zip(meeting.languages, meeting.get_languages_labels(), strict=True)),
         )
         slots = meeting.slots.all()
         self.fields["unavailable_slots"].queryset = slots
@@ -177,8 +175,8 @@ class TopicForm(forms.ModelForm):
         )
         if not self.is_bound and not self.instance.pk:
             self.initial.setdefault("axis", meeting.axis)
-            if meeting.language_list:
-                self.initial.setdefault("language", meeting.language_list[0])
+            if meeting.languages:
+                self.initial.setdefault("language", meeting.languages[0])
 
 
 def _slot_label(slot: Slot, meeting: Meeting) -> str:

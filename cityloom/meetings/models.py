@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cityloom.core.axes import Axis
+from cityloom.core.fields import ChoicesListField
 from cityloom.core.i18n import translated
-from cityloom.core.languages import language_name
+from cityloom.core.languages import language_choices, language_name
 from cityloom.core.models import TimeStampedModel
 from cityloom.network.models import City, Commission
 
@@ -64,9 +65,7 @@ class Meeting(TimeStampedModel):
     )
     venue = models.CharField(_("venue"), max_length=300, blank=True)
     online_url = models.URLField(_("online link"), blank=True)
-    languages = models.CharField(
-        _("languages of work"), max_length=100, help_text=_("Language codes, comma separated.")
-    )
+    languages = ChoicesListField(_("languages of work"), choices=language_choices)
     registration_opens_at = models.DateTimeField(_("registration opens"))
     registration_closes_at = models.DateTimeField(_("registration closes"))
     capacity = models.PositiveIntegerField(_("seats"))
@@ -108,14 +107,6 @@ class Meeting(TimeStampedModel):
     @property
     def display_title(self) -> str:
         return translated(self, "title")
-
-    @property
-    def language_list(self) -> list[str]:
-        return [code for code in self.languages.split(",") if code]
-
-    @property
-    def language_names(self) -> list[str]:
-        return [language_name(code) for code in self.language_list]
 
     @cached_property
     def tzinfo(self) -> zoneinfo.ZoneInfo:

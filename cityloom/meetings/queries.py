@@ -3,13 +3,16 @@
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cityloom.engines.barcamp import scheduler
+from cityloom.network import queries as network_queries
+from cityloom.projects import queries as project_queries
 
 from . import permissions
-from .models import Meeting, ProjectProposal, Registration, Room, Slot, Topic, Vote
+from .models import Meeting, Registration, Room, Slot, Topic, Vote
 
 User = get_user_model()
 
@@ -183,9 +186,79 @@ def participants_by_city(meeting: Meeting) -> list[tuple[str, list]]:
 
 
 def projects(meeting: Meeting):
-    return (
-        ProjectProposal.objects.filter(meeting=meeting)
-        .select_related("topic")
-        .prefetch_related("cities")
-        .order_by("created_at", "pk")
+    """The collaboration projects identified at the meeting (they live in the projects app)."""
+    return project_queries.projects_of_meeting(meeting)
+
+
+def session_projects(topic: Topic):
+    return project_queries.projects_of_session(topic)
+
+
+def grids_to_run(user) -> list[Meeting]:
+    """Meetings of `user`'s secretariat whose grid is to build (registration closed, grid not
+    built) or to publish (built, not published), oldest first, with `topic_count`."""
+    now = timezone.now()
+    return list(
+        Meeting.objects.filter(commission__in=permissions.secretariat_commissions(user))
+        .filter(
+            Q(status=Meeting.Status.OPEN, registration_closes_at__lte=now)
+            | Q(status=Meeting.Status.SCHEDULED)
+        )
+        .annotate(topic_count=Count("topics"))
+        .order_by("starts_on", "pk")
     )
+
+
+def open_for_registration(user) -> list[Meeting]:
+    """Meetings of the commissions `user`'s city belongs to whose registration is open now and
+    that `user` has not registered for, soonest first."""
+    if not user.city_id:
+        return []
+    now = timezone.now()
+    mine = Registration.objects.filter(meeting=OuterRef("pk"), person=user).exclude(
+        status=Registration.Status.CANCELLED
+    )
+    commissions = network_queries.active_commissions_of(user.city)
+    return list(
+        Meeting.objects.visible()
+        .filter(
+            commission__in=commissions,
+            registration_opens_at__lte=now,
+            registration_closes_at__gt=now,
+        )
+        .exclude(Exists(mine))
+        .order_by("registration_closes_at", "pk")
+    )
+
+
+def registrations_to_follow(user) -> list[Registration]:
+    """`user`'s registrations (seat or waiting list) to meetings not over or still taking votes,
+    with `to_vote` (topics of others they have not voted for, while votes are open) and
+    `to_vote_since` (the oldest of those topics)."""
+    today = timezone.localdate()
+    unvoted = (
+        Topic.objects.filter(meeting=OuterRef("meeting"))
+        .exclude(proposer=user)
+        .exclude(Exists(Vote.objects.filter(topic=OuterRef("pk"), person=user)))
+        .order_by()
+        .values("meeting")
+    )
+    return list(
+        Registration.objects.filter(
+            person=user,
+            status__in=[Registration.Status.REGISTERED, Registration.Status.WAITING],
+        )
+        .filter(Q(meeting__ends_on__gte=today) | Q(meeting__status=Meeting.Status.OPEN))
+        .exclude(meeting__status=Meeting.Status.DRAFT)
+        .select_related("meeting")
+        .annotate(
+            to_vote=Subquery(unvoted.annotate(n=Count("pk")).values("n")[:1]),
+            to_vote_since=Subquery(unvoted.annotate(m=Min("created_at")).values("m")[:1]),
+        )
+        .order_by("meeting__starts_on", "pk")
+    )
+
+
+def participant_count(meeting: Meeting) -> int:
+    """People registered with a seat (those e-mailed when the grid is published)."""
+    return Registration.objects.confirmed().filter(meeting=meeting).count()

@@ -5,12 +5,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from cityloom.core import confirm
 from cityloom.core.pdf import html_to_pdf
-from cityloom.core.views import report_errors
+from cityloom.core.views import report_errors, report_form_errors
 
 from . import exports, permissions, queries, services
 from .forms import MeetingForm, MoveForm, NotesForm, OutcomeForm, ProjectForm, TopicForm
@@ -29,12 +32,6 @@ def _meeting(request, slug) -> Meeting:
 
 def _topic(meeting: Meeting, pk) -> Topic:
     return get_object_or_404(Topic.objects.select_related("proposer__city"), meeting=meeting, pk=pk)
-
-
-def _errors_to_messages(request, form) -> None:
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
 
 
 def meeting_list(request):
@@ -144,7 +141,14 @@ def proposals(request, slug):
     meeting = _meeting(request, slug)
     context = _proposals_context(request, meeting)
     form = None
-    if context["is_participant"] and meeting.status != Meeting.Status.DRAFT:
+    if meeting.are_votes_locked and context["is_participant"] and request.method == "POST":
+        messages.error(request, _("Proposals are closed: the session grid is built."))
+        return redirect("meetings:proposals", meeting.slug)
+    if (
+        context["is_participant"]
+        and meeting.status != Meeting.Status.DRAFT
+        and not meeting.are_votes_locked
+    ):
         form = TopicForm(request.POST or None, meeting=meeting)
         if request.method == "POST" and form.is_valid():
             try:
@@ -274,7 +278,7 @@ def session_move(request, slug, pk):
     topic = _topic(meeting, pk)
     form = MoveForm(request.POST, meeting=meeting)
     if not form.is_valid():
-        _errors_to_messages(request, form)
+        report_form_errors(request, form)
         return redirect("meetings:grid-manage", meeting.slug)
     room, slot = form.cell(meeting)
     try:
@@ -311,9 +315,41 @@ def session_pin(request, slug, pk):
 
 
 @login_required
-@require_POST
 def grid_publish(request, slug):
+    """Publishing asks first, on a page that says who is e-mailed; only its POST acts."""
     meeting = _manager(request, slug)
+    if not confirm.is_confirmed(request):
+        names = {
+            "meeting": meeting.display_title,
+            "n": queries.participant_count(meeting),
+        }
+        if meeting.is_published:
+            mailed = ngettext(
+                "The %(n)d registered participant is e-mailed that the grid changed.",
+                "The %(n)d registered participants are e-mailed that the grid changed.",
+                names["n"],
+            )
+        else:
+            mailed = ngettext(
+                "The %(n)d registered participant is e-mailed the grid.",
+                "The %(n)d registered participants are e-mailed the grid.",
+                names["n"],
+            )
+        return confirm.page(
+            request,
+            title=_("Publish the grid of %(meeting)s?") % names,
+            consequences=[
+                _(
+                    "The current grid of %(meeting)s becomes the public one, with its printable "
+                    "version and calendar exports."
+                )
+                % names,
+                mailed % names,
+            ],
+            action=reverse("meetings:grid-publish", args=[meeting.slug]),
+            confirm_label=_("Yes, publish the grid"),
+            cancel_url=reverse("meetings:grid-manage", args=[meeting.slug]),
+        )
     try:
         services.publish_grid(meeting, by=request.user)
     except services.MeetingError as exc:
@@ -392,7 +428,7 @@ def session_detail(request, slug, pk):
             "outcome_form": OutcomeForm(initial={"experiences": session.experiences}),
             "project_form": ProjectForm(initial={"title": session.title}),
             "voters_cities": services.voters_cities(session),
-            "projects": session.projects.prefetch_related("cities"),
+            "projects": queries.session_projects(session),
         },
     )
 
@@ -450,7 +486,7 @@ def session_outcome(request, slug, pk):
     session = _session(request, slug, pk)[1]
     form = OutcomeForm(request.POST)
     if not form.is_valid():
-        _errors_to_messages(request, form)
+        report_form_errors(request, form)
         return redirect(session)
     services.record_outcome(session, by=request.user, **form.cleaned_data)
     messages.success(request, _("The outcome is saved."))
@@ -463,7 +499,7 @@ def session_project(request, slug, pk):
     session = _session(request, slug, pk)[1]
     form = ProjectForm(request.POST)
     if not form.is_valid():
-        _errors_to_messages(request, form)
+        report_form_errors(request, form)
         return redirect(session)
     try:
         project = services.identify_project(session, by=request.user, **form.cleaned_data)

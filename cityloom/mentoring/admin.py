@@ -26,7 +26,15 @@ class MentorCapacityAdmin(CommissionScopedAdmin, admin.ModelAdmin):
 @admin.register(MentoringRequest)
 class MentoringRequestAdmin(CommissionScopedAdmin, admin.ModelAdmin):
     commission_path = "commission"
-    list_display = ["city", "commission", "mode", "status", "mentor", "created_at"]
+    list_display = [
+        "city",
+        "commission",
+        "get_axes_display",
+        "mode",
+        "status",
+        "mentor",
+        "created_at",
+    ]
     list_filter = ["status", "mode", "commission"]
     raw_id_fields = ["city", "mentor", "requested_by"]
     filter_horizontal = ["declined_by"]
@@ -47,7 +55,7 @@ class MilestoneInline(CommissionScopedAdmin, admin.TabularInline):
 @admin.register(Programme)
 class ProgrammeAdmin(CommissionScopedAdmin, admin.ModelAdmin):
     commission_path = "commission"
-    list_display = ["__str__", "mode", "stage", "status", "started_on"]
+    list_display = ["__str__", "get_axes_display", "mode", "stage", "status", "started_on"]
     list_filter = ["stage", "status", "mode", "commission"]
     raw_id_fields = ["mentor", "mentee", "request"]
     inlines = [ObjectiveInline, MilestoneInline]

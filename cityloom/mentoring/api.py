@@ -43,7 +43,7 @@ class RequestOut(Schema):
     axes: list[str]
     topics: str
     need: str
-    languages: list[str] = Field(..., alias="language_list")
+    languages: list[str]
     mode: str
     starts_on: dt.date | None
     ends_on: dt.date | None

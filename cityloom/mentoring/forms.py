@@ -1,18 +1,13 @@
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from cityloom.core.axes import Axis
-
-from .models import Activity, Health, Methodology, Mode, Stage
+from .models import Activity, Health, MentoringRequest, Methodology, Mode, Stage
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class RequestForm(forms.Form):
-    axes = forms.MultipleChoiceField(
-        label=_("Axes"), choices=Axis.choices, widget=forms.CheckboxSelectMultiple
-    )
+    axes = MentoringRequest._meta.get_field("axes").formfield(label=_("Axes"))
     topics = forms.CharField(
         label=_("Topics"),
         max_length=300,
@@ -22,11 +17,8 @@ class RequestForm(forms.Form):
     need = forms.CharField(
         label=_("The need, in your own words"), max_length=4000, widget=forms.Textarea
     )
-    languages = forms.MultipleChoiceField(
-        label=_("Preferred working languages"),
-        choices=settings.LANGUAGES,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+    languages = MentoringRequest._meta.get_field("languages").formfield(
+        label=_("Preferred working languages")
     )
     mode = forms.ChoiceField(
         label=_("Kind of help"),

@@ -8,7 +8,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cityloom.core.axes import axis_labels
+from cityloom.core.axes import Axis
+from cityloom.core.fields import ChoicesListField
+from cityloom.core.languages import platform_language_choices
 from cityloom.core.models import TimeStampedModel
 from cityloom.network.models import City, Commission
 
@@ -59,10 +61,12 @@ class MentoringRequest(TimeStampedModel):
     city = models.ForeignKey(
         City, verbose_name=_("city"), on_delete=models.PROTECT, related_name="mentoring_requests"
     )
-    axes = models.JSONField(_("axes"), default=list)
+    axes = ChoicesListField(_("axes"), choices=Axis)
     topics = models.CharField(_("topics"), max_length=300, blank=True)
     need = models.TextField(_("the need, in your own words"), max_length=4000)
-    languages = models.CharField(_("preferred languages"), max_length=60, blank=True)
+    languages = ChoicesListField(
+        _("preferred languages"), choices=platform_language_choices, blank=True
+    )
     mode = models.CharField(_("kind of help"), max_length=12, choices=Mode, default=Mode.STRUCTURED)
     starts_on = models.DateField(_("from"), null=True, blank=True)
     ends_on = models.DateField(_("until"), null=True, blank=True)
@@ -108,14 +112,6 @@ class MentoringRequest(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("mentoring:request-detail", args=[self.pk])
-
-    @property
-    def axis_labels(self) -> list[str]:
-        return axis_labels(self.axes)
-
-    @property
-    def language_list(self) -> list[str]:
-        return [code for code in self.languages.split(",") if code]
 
 
 class Methodology(models.TextChoices):
@@ -167,7 +163,7 @@ class Programme(TimeStampedModel):
     mentee = models.ForeignKey(
         City, verbose_name=_("mentee city"), on_delete=models.PROTECT, related_name="+"
     )
-    axes = models.JSONField(_("axes"), default=list)
+    axes = ChoicesListField(_("axes"), choices=Axis)
     mode = models.CharField(_("kind"), max_length=12, choices=Mode, default=Mode.STRUCTURED)
     methodology = models.CharField(
         _("methodology"), max_length=12, choices=Methodology, default=Methodology.CLASSIC
@@ -195,10 +191,6 @@ class Programme(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("mentoring:programme-detail", args=[self.pk])
-
-    @property
-    def axis_labels(self) -> list[str]:
-        return axis_labels(self.axes)
 
     @property
     def is_structured(self) -> bool:

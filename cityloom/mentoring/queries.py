@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Min, Prefetch, Q
+from django.db.models import Count, Min, OuterRef, Prefetch, Q, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cityloom.core.axes import Axis
@@ -18,7 +19,7 @@ from cityloom.study import queries as study_queries
 from cityloom.study.models import Edition
 
 from .errors import MentoringError
-from .models import MentorCapacity, MentoringRequest, Milestone, Objective, Programme
+from .models import Health, MentorCapacity, MentoringRequest, Milestone, Objective, Programme
 
 # A member city that has not said otherwise mentors one programme at a time.
 DEFAULT_CAPACITY = 1
@@ -116,7 +117,7 @@ def candidate_data(commission: Commission, *, axes: list[str] | None = None) -> 
             axis_ranks=study.ranks.get(pk, {}),
             n_ranked=study.n_ranked,
             practice_texts=tuple(practice_text(p) for p in practices.get(pk, [])),
-            languages=frozenset(city.language_list),
+            languages=frozenset(city.languages),
             region=city.region or None,
             population=float(city.population) if city.population else None,
             capacity=capacity.get(pk, DEFAULT_CAPACITY),
@@ -135,7 +136,7 @@ def engine_request(request: MentoringRequest) -> EngineRequest:
         city_id=str(city.pk),
         axes=tuple(a for a in AXES if a in request.axes),
         need_text=need,
-        languages=frozenset(request.language_list or city.language_list),
+        languages=frozenset(request.languages or city.languages),
         region=city.region or None,
         population=float(city.population) if city.population else None,
     )
@@ -410,3 +411,60 @@ def plan_pairings(commission: Commission) -> PairingPlan:
             }
         )
     return PairingPlan(rows=rows, assignment=assignment, edition=data.study.edition)
+
+
+def secretariat_follow_up(user) -> dict:
+    """What the mentoring dashboard of `user`'s secretariat has to act on: requests waiting for
+    a mentor proposal and active programmes at risk or late (each `count` and `since`)."""
+    from cityloom.network.permissions import secretariat_commissions
+
+    commissions = secretariat_commissions(user)
+    return {
+        "requests": MentoringRequest.objects.open()
+        .filter(commission__in=commissions)
+        .aggregate(count=Count("pk"), since=Min("created_at")),
+        "troubled": Programme.objects.active()
+        .filter(commission__in=commissions, status__in=[Health.AT_RISK, Health.LATE])
+        .aggregate(count=Count("pk"), since=Min("updated_at")),
+    }
+
+
+def city_follow_up(city_id: int) -> dict:
+    """A city's requests still waiting (`own`), mentor proposals it has to answer
+    (`to_answer`), each `count` and `since`."""
+    return {
+        "own": MentoringRequest.objects.filter(
+            city_id=city_id,
+            status__in=[MentoringRequest.Status.OPEN, MentoringRequest.Status.PROPOSED],
+        ).aggregate(count=Count("pk"), since=Min("created_at")),
+        "to_answer": MentoringRequest.objects.filter(
+            mentor_id=city_id, status=MentoringRequest.Status.PROPOSED
+        ).aggregate(count=Count("pk"), since=Min("proposed_at")),
+    }
+
+
+def city_programmes_ahead(city_id: int) -> list[Programme]:
+    """The city's active programmes with their next open milestone: `next_due_on`,
+    `next_title`, `next_stage`, and `overdue` (open milestones past their date)."""
+    upcoming = Milestone.objects.filter(programme=OuterRef("pk"), done_on__isnull=True).order_by(
+        "due_on", "id"
+    )
+    return list(
+        Programme.objects.active()
+        .filter(Q(mentor_id=city_id) | Q(mentee_id=city_id))
+        .select_related("mentor", "mentee")
+        .defer("mentor__search_names", "mentee__search_names")
+        .annotate(
+            next_due_on=Subquery(upcoming.values("due_on")[:1]),
+            next_title=Subquery(upcoming.values("title")[:1]),
+            next_stage=Subquery(upcoming.values("stage")[:1]),
+            overdue=Count(
+                "milestones",
+                filter=Q(
+                    milestones__done_on__isnull=True,
+                    milestones__due_on__lt=timezone.localdate(),
+                ),
+            ),
+        )
+        .order_by("started_on", "pk")
+    )

@@ -4,12 +4,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from cityloom.core.languages import language_name
-from cityloom.core.views import report_errors
+from cityloom.core.views import report_errors, report_form_errors
 from cityloom.network.models import City, Commission
 from cityloom.network.permissions import secretariat_commissions
 
@@ -56,7 +56,9 @@ def city_programmes(request, geonames_id):
 def my_mentoring(request):
     city = request.user.city
     if city is None:
-        raise Http404
+        # An account with no city yet: its space says how to join one.
+        messages.info(request, _("Your account is not linked to a city yet."))
+        return redirect(reverse("network:dashboard") + "#join")
     if request.method == "POST":
         form = CapacityForm(request.POST)
         if form.is_valid():
@@ -148,7 +150,6 @@ def request_detail(request, pk):
         and obj.status in (MentoringRequest.Status.OPEN, MentoringRequest.Status.PROPOSED),
         "answer_form": AnswerForm(),
         "declined": list(obj.declined_by.all()),
-        "language_names": [language_name(code) for code in obj.language_list],
     }
     if show_suggestions:
         try:
@@ -287,10 +288,7 @@ def _programme_action(form_class, call, success):
             raise PermissionDenied
         form = form_class(request.POST) if form_class else None
         if form is not None and not form.is_valid():
-            for field, errors in form.errors.items():
-                label = form.fields[field].label if field in form.fields else ""
-                for error in errors:
-                    messages.error(request, f"{label}: {error}" if label else error)
+            report_form_errors(request, form)
             return redirect(programme)
         try:
             call(request, programme, form.cleaned_data if form else {}, **kwargs)

@@ -22,7 +22,7 @@ class CityOut(Schema):
     population: int
     latitude: float
     longitude: float
-    languages: list[str] = Field(..., alias="language_list")
+    languages: list[str]
 
 
 class CommissionOut(Schema):

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django import forms
 from django.conf import settings
 from django.core import signing
 from django.db import models
@@ -12,7 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cityloom.accounts.models import User
+from cityloom.core.fields import ChoicesListField
 from cityloom.core.i18n import country_name, translated
+from cityloom.core.languages import every_language_choices
 from cityloom.core.models import TimeStampedModel
 from cityloom.core.text import fold
 
@@ -72,11 +75,13 @@ class City(models.Model):
     latitude = models.FloatField(_("latitude"))
     longitude = models.FloatField(_("longitude"))
     timezone = models.CharField(_("time zone"), max_length=64, blank=True)
-    languages = models.CharField(
+    # The main language first, as GeoNames lists them.
+    languages = ChoicesListField(
         _("languages"),
-        max_length=100,
+        choices=every_language_choices,
+        ordered=False,
+        widget=forms.SelectMultiple,
         blank=True,
-        help_text=_("Language codes spoken in the city, comma separated."),
     )
     description = models.TextField(_("description"), blank=True)
     website = models.URLField(_("website"), blank=True)
@@ -98,10 +103,6 @@ class City(models.Model):
     def country(self) -> str:
         """The country's name in the reader's language."""
         return country_name(self.country_code, self.country_name)
-
-    @property
-    def language_list(self) -> list[str]:
-        return [code for code in self.languages.split(",") if code]
 
     @staticmethod
     def make_search_names(name: str, alternate_names: list[str]) -> str:

@@ -3,7 +3,7 @@
 from collections import OrderedDict
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 
 from cityloom.core.i18n import country_name
 from cityloom.core.text import fold
@@ -39,11 +39,18 @@ def member_directory(
     return rows.order_by("city__name", "commission__name")
 
 
+def directory_city_count(rows: QuerySet[Membership]) -> int:
+    """How many cities the directory's rows name (a city in two commissions counts once)."""
+    return rows.order_by().values("city_id").distinct().count()
+
+
 def directory_facets(commission: Commission | None = None) -> dict:
     rows = Membership.objects.active()
     if commission is not None:
         rows = rows.filter(commission=commission)
-    codes = rows.values_list("city__country_code", "city__country_name").distinct()
+    # Without order_by(), DISTINCT also reads Membership's default ordering (the city's name):
+    # one row per city instead of one per country.
+    codes = rows.order_by().values_list("city__country_code", "city__country_name").distinct()
     countries = sorted(
         ((code, country_name(code, name)) for code, name in codes), key=lambda c: fold(c[1])
     )
@@ -170,6 +177,25 @@ def city_by_geonames_id(geonames_id: int) -> City | None:
     return City.objects.filter(geonames_id=geonames_id).first()
 
 
+def city_pks_by_geonames_id(geonames_ids) -> dict[int, int]:
+    """{GeoNames id: city key} for the cities among `geonames_ids` that the platform knows."""
+    return dict(City.objects.filter(geonames_id__in=geonames_ids).values_list("geonames_id", "pk"))
+
+
+def cities_of_people(people) -> QuerySet[City]:
+    """The cities `people` (people, or a subquery of their keys) belong to, each once, by name."""
+    return City.objects.filter(people__in=people).distinct().order_by("name")
+
+
+def first_active_membership(city: City, *, commission: Commission | None = None):
+    """The city's oldest active membership (of `commission`, if given), with its commission;
+    None when the city is no active member."""
+    memberships = Membership.objects.active().filter(city=city)
+    if commission is not None:
+        memberships = memberships.filter(commission=commission)
+    return memberships.select_related("commission").order_by("joined_on", "id").first()
+
+
 def application_for_token(token: str) -> MembershipRequest | None:
     return MembershipRequest.objects.select_related("city", "commission").for_token(token)
 
@@ -202,3 +228,19 @@ def colleagues(city: City) -> QuerySet:
 
 def open_invitations(city: City) -> QuerySet[Invitation]:
     return Invitation.objects.open().filter(city_id=city.pk)
+
+
+def requests_to_decide(user) -> dict:
+    """The confirmed membership requests the user's secretariat has to decide: count, oldest."""
+    return MembershipRequest.objects.filter(
+        commission__in=secretariat_commissions(user), status=MembershipRequest.Status.PENDING
+    ).aggregate(count=Count("pk"), since=Min("created_at"))
+
+
+def invitations_waiting(city_id: int) -> dict:
+    """The city's invitations not yet answered: count, oldest."""
+    return (
+        Invitation.objects.open()
+        .filter(city_id=city_id)
+        .aggregate(count=Count("pk"), since=Min("created_at"))
+    )

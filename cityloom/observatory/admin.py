@@ -30,7 +30,15 @@ class SourceAdmin(CommissionScopedAdmin, admin.ModelAdmin):
 class PublicationAdmin(CommissionScopedAdmin, admin.ModelAdmin):
     global_reason = OBSERVATORY
     editable_by_secretariat = True
-    list_display = ["title", "publisher", "year", "language", "source", "published_at"]
+    list_display = [
+        "title",
+        "publisher",
+        "year",
+        "language",
+        "get_axes_display",
+        "source",
+        "published_at",
+    ]
     list_filter = ["language", "source"]
     search_fields = ["title", "authors", "publisher"]
     filter_horizontal = ["tags"]

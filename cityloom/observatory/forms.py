@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cityloom.core.axes import Axis
 
-from .models import Source
+from .models import Publication, Source
 
 
 class PublicationForm(forms.Form):
@@ -15,9 +15,7 @@ class PublicationForm(forms.Form):
     publisher = forms.CharField(label=_("Publisher"), max_length=200, required=False)
     year = forms.IntegerField(label=_("Year"), min_value=1900, max_value=2100, required=False)
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
-    axes = forms.MultipleChoiceField(
-        label=_("Axes"), choices=Axis.choices, required=False, widget=forms.CheckboxSelectMultiple
-    )
+    axes = Publication._meta.get_field("axes").formfield(label=_("Axes"))
     tags = forms.CharField(
         label=_("Tags"), max_length=300, required=False, help_text=_("Comma separated.")
     )

@@ -5,9 +5,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cityloom.core.axes import Axis, axis_labels
+from cityloom.core.axes import Axis
+from cityloom.core.fields import ChoicesListField
 from cityloom.core.models import TimeStampedModel
-from cityloom.core.tags import Tag
 
 
 class Source(TimeStampedModel):
@@ -54,10 +54,10 @@ class Publication(TimeStampedModel):
     publisher = models.CharField(_("publisher"), max_length=200, blank=True)
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True, db_index=True)
     language = models.CharField(_("language"), max_length=8, blank=True)
-    # Axis values (see core.axes): a publication may serve several.
-    axes = models.JSONField(_("axes"), default=list, blank=True)
+    # A publication may serve several axes.
+    axes = ChoicesListField(_("axes"), choices=Axis, blank=True)
     tags = models.ManyToManyField(
-        Tag, verbose_name=_("tags"), blank=True, related_name="publications"
+        settings.CITYLOOM_TAG_MODEL, verbose_name=_("tags"), blank=True, related_name="publications"
     )
     summary = models.TextField(_("summary"), blank=True)
     url = models.URLField(_("link"), max_length=1000, blank=True)
@@ -103,10 +103,6 @@ class Publication(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("observatory:publication-detail", args=[self.pk])
-
-    @property
-    def axis_labels(self) -> list[str]:
-        return axis_labels(self.axes)
 
 
 class WatchedTopic(models.Model):

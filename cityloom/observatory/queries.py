@@ -1,6 +1,7 @@
 """Reads shared by the observatory's pages and its API."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, Min, QuerySet
+from django.db.models.functions import Coalesce
 
 from cityloom.core.text import fold
 
@@ -19,8 +20,7 @@ def publications(
     for word in fold(q).split():
         rows = rows.filter(search_text__contains=word)
     if axis:
-        # JSON list membership, portable across SQLite and PostgreSQL.
-        rows = rows.filter(axes__icontains=f'"{axis}"')
+        rows = rows.filter(axes__has=axis)
     if language:
         rows = rows.filter(language=language)
     if year:
@@ -39,3 +39,11 @@ def sources() -> QuerySet[Source]:
 
 def latest_items(source: Source, limit: int = 20) -> QuerySet[Publication]:
     return source.publications.all()[:limit]
+
+
+def feeds_in_error() -> dict:
+    """Followed feeds whose last poll failed: `count`, and `since` (the oldest time one of them
+    last worked, or was registered if it never did)."""
+    return Source.objects.filter(is_active=True, error_count__gt=0).aggregate(
+        count=Count("pk"), since=Min(Coalesce("last_success_at", "created_at"))
+    )

@@ -94,7 +94,7 @@ def add_publication(
         publication = Publication(
             title=title,
             url=url,
-            axes=sorted(set(axes)),
+            axes=list(axes),
             text=text,
             published_at=published_at or timezone.now(),
             added_by=by,

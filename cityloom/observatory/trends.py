@@ -1,7 +1,8 @@
 """Counts over time: which axes and topics rise or fall across publications and practices.
 
-Each kind of dated item comes from one function named in `ITEM_SOURCES`; the forum
-(communications app, not built yet) adds its threads there when it exists.
+Each kind of dated item comes from one function named in `ITEM_SOURCES`, which builds
+`cityloom.core.trends.Item`s; the forum (communications app, not built yet) adds its threads
+there when it exists.
 """
 
 import datetime as dt
@@ -15,17 +16,9 @@ from django.utils.translation import gettext as _
 
 from cityloom.core.axes import Axis
 from cityloom.core.stemming import query_stems, stems
+from cityloom.core.trends import Item, start_of
 
 from .models import Publication, WatchedTopic
-
-
-@dataclass(frozen=True)
-class Item:
-    on: dt.date
-    axes: tuple[str, ...]
-    tags: tuple[str, ...]
-    text: str
-
 
 BUCKETS = ("month", "quarter", "year")
 # Nothing the network tracks is older; the period before the chosen one stays a valid date.
@@ -60,11 +53,6 @@ def check_period(start: dt.date, end: dt.date, size: str) -> None:
         raise PeriodError(_("Choose a period of twenty years at most."), field="end")
 
 
-def start_of(day: dt.date) -> dt.datetime:
-    """Midnight UTC at the start of `day`: item sources filter their timestamps with it."""
-    return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
-
-
 def publication_items(start: dt.date, end: dt.date) -> list[Item]:
     rows = Publication.objects.filter(
         published_at__gte=start_of(start), published_at__lt=start_of(end)
@@ -81,7 +69,8 @@ def publication_items(start: dt.date, end: dt.date) -> list[Item]:
 
 
 # One function per kind of dated item, `(start, end) -> list[Item]`, named by its path: each
-# app reads its own rows in its own queries module, and the observatory imports none of them.
+# app reads its own rows in its own queries module and builds core's `Item`, and the
+# observatory imports none of them.
 ITEM_SOURCES = [
     "cityloom.observatory.trends.publication_items",
     "cityloom.practices.queries.trend_items",

@@ -2,12 +2,12 @@
 
 import datetime as dt
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Min, Prefetch, QuerySet
 from django.utils import translation
 
+from cityloom.core.trends import Item, start_of
 from cityloom.network.models import City, Commission
 from cityloom.network.permissions import secretariat_commissions
-from cityloom.observatory import trends
 
 from .models import (
     Compendium,
@@ -138,15 +138,15 @@ def compendium_entries(compendium: Compendium) -> list[CompendiumEntry]:
     )
 
 
-def trend_items(start: dt.date, end: dt.date) -> list[trends.Item]:
+def trend_items(start: dt.date, end: dt.date) -> list[Item]:
     """Practices published in [start, end), as the observatory's trends count them."""
     rows = (
         Practice.objects.published()
-        .filter(published_at__gte=trends.start_of(start), published_at__lt=trends.start_of(end))
+        .filter(published_at__gte=start_of(start), published_at__lt=start_of(end))
         .prefetch_related("tags")
     )
     return [
-        trends.Item(
+        Item(
             p.published_at.date(),
             (p.axis,),
             tuple(t.name for t in p.tags.all()),
@@ -154,3 +154,28 @@ def trend_items(start: dt.date, end: dt.date) -> list[trends.Item]:
         )
         for p in rows
     ]
+
+
+def waiting_for_label(user) -> dict:
+    """Published practices of `user`'s secretariat no one has reviewed for the label yet:
+    `count`, `since` (the oldest publication) and `first` (its pk)."""
+    practices = Practice.objects.published().filter(
+        commission__in=secretariat_commissions(user), is_labelled=False, reviews__isnull=True
+    )
+    summary = practices.aggregate(count=Count("pk"), since=Min("published_at"))
+    summary["first"] = (
+        practices.order_by("published_at", "pk").values_list("pk", flat=True).first()
+        if summary["count"]
+        else None
+    )
+    return summary
+
+
+def drafts_waiting(*, city_id: int | None = None, author=None) -> dict:
+    """Drafts of a city (or by one person): `count`, `since` (the oldest last change)."""
+    drafts = Practice.objects.filter(status=Practice.Status.DRAFT)
+    if city_id is not None:
+        drafts = drafts.filter(city_id=city_id)
+    if author is not None:
+        drafts = drafts.filter(created_by=author)
+    return drafts.aggregate(count=Count("pk"), since=Min("updated_at"))

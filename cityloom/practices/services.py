@@ -18,7 +18,8 @@ from cityloom.core.errors import ServiceError
 from cityloom.core.mail import queue_mail
 from cityloom.core.models import record
 from cityloom.core.tags import tags_named
-from cityloom.network.models import City, Commission, Membership
+from cityloom.network import queries as network_queries
+from cityloom.network.models import City, Commission
 
 from . import permissions, search
 from .models import (
@@ -75,10 +76,7 @@ def _check_fields(city: City, fields: dict) -> None:
 
 
 def _commission_for(city: City, commission: Commission | None) -> Commission:
-    memberships = Membership.objects.active().filter(city=city)
-    if commission is not None:
-        memberships = memberships.filter(commission=commission)
-    membership = memberships.select_related("commission").order_by("joined_on", "id").first()
+    membership = network_queries.first_active_membership(city, commission=commission)
     if membership is None:
         raise PracticeError(
             _("%(city)s is not an active member: it cannot share practices here.")

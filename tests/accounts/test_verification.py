@@ -5,7 +5,7 @@ import re
 import pytest
 from django.test import Client
 
-from cityloom.network.demo import DEMO_PASSWORD, load_demo
+from cityloom.core.demo import DEMO_PASSWORD, demo_files, load_demo
 from tests.factories import UserFactory
 
 
@@ -45,7 +45,7 @@ def test_factory_accounts_can_log_in_and_unverified_ones_cannot(db):
 
 @pytest.mark.parametrize("email", ["secretariat@cityloom.demo", "focal.bordeaux@cityloom.demo"])
 def test_demo_accounts_log_in_through_the_login_page(db, email):
-    assert email in load_demo()
+    assert email in load_demo(files=demo_files(["network"])).accounts
     client, response = _log_in(email, DEMO_PASSWORD)
     assert response["Location"] == "/en/my/"
     assert client.session["_auth_user_id"]

@@ -2,14 +2,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-DEMOS = [
-    "load_demo",
-    "load_practices_demo",
-    "load_observatory_demo",
-    "load_study_demo",
-    "load_meetings_demo",
-    "load_mentoring_demo",
-]
+DEMOS = ["load_demo"]  # every app's demo/*.yaml
 
 
 @pytest.fixture(scope="module")

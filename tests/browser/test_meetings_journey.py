@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from cityloom.meetings.models import Meeting, ProjectProposal, Topic
+from cityloom.meetings.models import Meeting, Topic
+from cityloom.projects.models import Project
 from tests.browser.conftest import assert_accessible
 from tests.factories import CityFactory, CommissionFactory, MembershipFactory, UserFactory
 from tests.meetings.factories import (
@@ -129,6 +130,9 @@ def test_meetings_journey(page, meeting):
     assert (after.room_id, after.slot_id) == (pinned.room_id, pinned.slot_id)
     assert Meeting.objects.get(pk=meeting.pk).grid_report["mode"] == "reoptimise"
     page.get_by_role("button", name="Publish the grid").click()
+    assert "registered participants are e-mailed" in page.locator("main").inner_text()
+    assert_accessible(page)
+    page.get_by_role("button", name="Yes, publish the grid").click()
     page.wait_for_url(re.compile(r"/en/meetings/bordeaux-2013/grid/$"))
     assert_accessible(page)
     assert page.locator("table.grid").get_by_role("link", name="E-commerce").is_visible()
@@ -151,7 +155,7 @@ def test_meetings_journey(page, meeting):
     page.wait_for_selector(".messages .success")
     assert "Bordeaux, Poitiers" in page.locator(".messages").inner_text()
     assert_accessible(page)
-    project = ProjectProposal.objects.get()
+    project = Project.objects.get()
     assert (project.title, project.axis) == ("E-commerce", "economy")
     assert sorted(project.cities.values_list("name", flat=True)) == ["Bordeaux", "Poitiers"]
 

@@ -101,6 +101,10 @@ def test_membership_journey(page, network, smtp, language):
     assert_accessible(page)
     city_name = texts["approve"].split(" ", 1)[1]
     page.get_by_role("button", name=f"Approve {city_name}").click()
+    # The confirmation says who is e-mailed; only its button approves.
+    assert email in page.locator("main").inner_text()
+    assert_accessible(page)
+    page.get_by_role("button", name=f"Yes, approve {city_name}").click()
     page.wait_for_selector(".messages .success")
     assert Membership.objects.get(city__geonames_id=geonames_id).status == "active"
     page.get_by_role("button", name="Log out").click()

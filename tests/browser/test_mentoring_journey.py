@@ -22,10 +22,10 @@ def network(transactional_db):
     cities = {}
     for i, (name, country, region, population, languages) in enumerate(
         [
-            ("Bilbao", "ES", "europe", 345_000, "es,eu,en"),
-            ("Bordeaux", "FR", "europe", 260_000, "fr"),
-            ("Johannesburg", "ZA", "africa", 4_400_000, "en,zu,af"),
-            ("Poitiers", "FR", "europe", 88_000, "fr"),
+            ("Bilbao", "ES", "europe", 345_000, ["es", "eu", "en"]),
+            ("Bordeaux", "FR", "europe", 260_000, ["fr"]),
+            ("Johannesburg", "ZA", "africa", 4_400_000, ["en", "zu", "af"]),
+            ("Poitiers", "FR", "europe", 88_000, ["fr"]),
         ]
     ):
         cities[name] = CityFactory(

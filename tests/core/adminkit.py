@@ -19,6 +19,8 @@ from cityloom.mentoring.models import (
 )
 from cityloom.network.models import CommissionRelation, Invitation, JointActivity
 from cityloom.practices.models import Compendium, Conversation, LabelReview, Practice
+from cityloom.projects.models import Activity as ProjectActivity
+from cityloom.projects.models import JoinRequest, Occurrence, Project, ProjectCity
 from cityloom.study.models import Computation, Questionnaire, Value, ValueChange
 from cityloom.study.services.editions import create_edition
 from cityloom.study.services.frameworks import import_framework, read_framework
@@ -81,6 +83,19 @@ def build_commission_records(commission, tag: str) -> dict:
         title=f"{tag} joint activity", starts_on=dt.date(2013, 10, 2)
     )
     joint.commissions.set([commission])
+
+    project = Project.objects.create(
+        commission=commission, title=f"{tag} project", axis="economy", lead_city=city
+    )
+    ProjectCity.objects.create(project=project, city=city, role=ProjectCity.Role.LEAD)
+    project_activity = ProjectActivity.objects.create(
+        project=project,
+        title=f"{tag} exchange",
+        rrule="FREQ=MONTHLY;INTERVAL=4;COUNT=2",
+        first_on=dt.date(2014, 1, 15),
+        at=dt.time(10),
+        time_zone="Europe/Paris",
+    )
 
     return {
         "accounts.user": person,
@@ -158,6 +173,20 @@ def build_commission_records(commission, tag: str) -> dict:
         ),
         "mentoring.message": Message.objects.create(
             programme=programme, author=focal, text=f"{tag} message"
+        ),
+        "projects.project": project,
+        "projects.occurrence": Occurrence.objects.create(
+            activity=project_activity,
+            starts_at=dt.datetime(2014, 1, 15, 9, tzinfo=dt.UTC),
+            ends_at=dt.datetime(2014, 1, 15, 10, tzinfo=dt.UTC),
+        ),
+        "projects.joinrequest": JoinRequest.objects.create(
+            commission=commission,
+            kind=JoinRequest.Kind.JOIN,
+            project=project,
+            city=partner,
+            requested_by=focal,
+            message=f"{tag} wants to join",
         ),
         "core.auditevent": record("meeting.created", meeting, actor=focal),
         "_focal": focal,
@@ -292,7 +321,8 @@ def _put(data, name, field, widget, value):
         pks = [str(pk) for pk in shown.values_list("pk", flat=True)]
         data[name] = ",".join(pks) if isinstance(widget, forms.TextInput) else pks
         return
-    if isinstance(widget, forms.SelectMultiple):
+    # A multiple select or its checkboxes (several axes or languages): one value per item.
+    if getattr(widget, "allow_multiple_selected", False):
         data[name] = [str(v) for v in value or []]
         return
     if value is None:

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.utils import translation
 
-from cityloom.network.demo import secretariat_group
+from cityloom.network.demo.steps import secretariat_group
 from tests.factories import CommissionFactory, MembershipFactory, UserFactory
 from tests.study.factories import make_edition
 

@@ -12,7 +12,7 @@ from django.utils import translation
 
 from cityloom.core.models import AuditEvent
 from cityloom.mentoring.models import MentoringRequest
-from cityloom.network.demo import secretariat_group
+from cityloom.network.demo.steps import secretariat_group
 from cityloom.network.models import JointActivity, MembershipRequest
 from cityloom.study.models import Node, Value
 from tests.factories import CommissionFactory, UserFactory
@@ -36,6 +36,9 @@ COMMISSION_RECORDS = {
     "meetings.topic": True,
     "meetings.noteversion": False,
     "meetings.projectproposal": True,
+    "projects.project": True,
+    "projects.occurrence": True,
+    "projects.joinrequest": True,
     "practices.practice": True,
     "practices.labelreview": True,
     "practices.transfer": True,

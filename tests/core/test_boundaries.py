@@ -13,7 +13,9 @@ An app reaches another app only through the doors that app keeps public:
   management commands (the demo's factories);
 - the demo modules may also build on each other's demo data (`network.demo` makes the cities).
 
-`cityloom.core` is open to every app. An engine is imported only by the app that bridges to
+`cityloom.core` is open to every app, and imports none: what it needs of an app, it is given
+(a setting names the tag model and the admin's commission rule; the observatory's trends
+hook takes `core.trends.Item`s). An engine is imported only by the app that bridges to
 it, in its `queries` or `services`: study and the index, mentoring and the matching, meetings
 and the barcamp solver. A name starting with `_` is never imported from, or read off, a module
 of another app or of core.
@@ -31,45 +33,15 @@ import pytest
 import cityloom
 
 ROOT = Path(cityloom.__file__).parent
-APPS = ("network", "practices", "observatory", "study", "meetings", "mentoring", "accounts")
+# Every Django app of the project but core, new ones included as they come (an `apps.py`).
+APPS = tuple(sorted(p.parent.name for p in ROOT.glob("*/apps.py") if p.parent.name != "core"))
 DOORS = ("queries", "services", "permissions", "models")
 ENGINE_BRIDGES = {"study": "index", "mentoring": "matching", "meetings": "barcamp"}
 MANAGERS = ("objects", "_default_manager", "_base_manager")
 
 # "<path under cityloom/>: <what it reaches>" -> why it still does. Fix the code, then drop the
 # entry: the test fails on an entry nothing needs any more.
-KNOWN = {
-    # accounts has no queries/services: `emails` is both (owner_of, has_verified read allauth's
-    # addresses, mark_verified writes one). Splitting it touches network's views and services.
-    "meetings/demo.py: cityloom.accounts.emails": (
-        "accounts keeps its reads and writes in `emails`, not queries/services"
-    ),
-    "network/demo.py: cityloom.accounts.emails": (
-        "accounts keeps its reads and writes in `emails`, not queries/services"
-    ),
-    "network/services.py: cityloom.accounts.emails": (
-        "accounts keeps its reads and writes in `emails`, not queries/services"
-    ),
-    "network/views.py: cityloom.accounts.emails": (
-        "accounts keeps its reads and writes in `emails`, not queries/services"
-    ),
-    # The observatory counts practices by naming `practices.queries.trend_items` by path; the
-    # practices build the observatory's `trends.Item` for it.
-    "practices/queries.py: cityloom.observatory.trends": (
-        "trends.Item and trends.start_of are the contract of the observatory's ITEM_SOURCES"
-    ),
-    # Reads of another app's rows through its manager, in services being rewritten when this
-    # test came in: each wants a function in the other app's queries.
-    "meetings/services/sessions.py: cityloom.network.models.City.objects": (
-        "voters' cities of a session: a meetings read, wants meetings.queries over network's"
-    ),
-    "practices/services.py: cityloom.network.models.Membership.objects": (
-        "the commission a practice belongs to, from the city's active memberships"
-    ),
-    "study/services/computation.py: cityloom.network.models.City.objects": (
-        "stored results map GeoNames ids to city keys: wants a network query"
-    ),
-}
+KNOWN: dict[str, str] = {}
 
 
 def _module_name(path: PurePosixPath) -> tuple[str, bool]:
@@ -168,6 +140,33 @@ def violations(source: str, path: PurePosixPath) -> set[str]:
     return found
 
 
+# "<path under cityloom/>: <app module>" -> why core still imports that app. Same rule as KNOWN.
+CORE_KNOWN = {
+    "core/management/commands/demo.py: cityloom.network.models": (
+        "the demo command counts the imported cities before loading the demo network"
+    ),
+}
+
+
+def core_imports_of_apps(source: str, path: PurePosixPath) -> set[str]:
+    """Every app module the core module at `path` (under cityloom/) imports, as `<path>: <module>`
+    (the app's top-level module: `cityloom.network.permissions`)."""
+    found = set()
+    for _line, source_module, name, _bound in _imports(ast.parse(source), path):
+        parts = (f"{source_module}.{name}" if name else source_module).split(".")
+        if parts[0] == "cityloom" and len(parts) > 1 and parts[1] in APPS:
+            found.add(f"{path}: {'.'.join(parts[:3])}")
+    return found
+
+
+def _core_current() -> set[str]:
+    found = set()
+    for file in sorted((ROOT / "core").rglob("*.py")):
+        path = PurePosixPath(file.relative_to(ROOT).as_posix())
+        found |= core_imports_of_apps(file.read_text(), path)
+    return found
+
+
 def _current() -> set[str]:
     found = set()
     for app in APPS:
@@ -261,6 +260,12 @@ def test_violations_follow_the_rules(path, source, expected):
     assert violations(source, PurePosixPath(path)) == expected
 
 
+def test_every_app_is_checked():
+    apps = {"accounts", "network", "practices", "observatory", "study", "meetings", "mentoring"}
+    assert apps <= set(APPS)
+    assert not {"core", "engines"} & set(APPS)
+
+
 def test_apps_reach_each_other_only_through_their_doors():
     found = _current()
     assert sorted(found - KNOWN.keys()) == []
@@ -268,6 +273,43 @@ def test_apps_reach_each_other_only_through_their_doors():
 
 def test_known_crossings_are_still_needed():
     assert sorted(KNOWN.keys() - _current()) == []
+
+
+@pytest.mark.parametrize(
+    ("path", "source", "expected"),
+    [
+        ("core/admin.py", "from django.conf import settings", set()),
+        ("core/admin.py", "from .models import AuditEvent", set()),
+        ("core/admin.py", "from cityloom.core.text import fold", set()),
+        (
+            "core/admin.py",
+            "from cityloom.network.permissions import secretariat_commissions",
+            {"core/admin.py: cityloom.network.permissions"},
+        ),
+        (
+            "core/admin.py",
+            "def f():\n    from ..network import permissions",
+            {"core/admin.py: cityloom.network.permissions"},
+        ),
+        (
+            "core/management/commands/x.py",
+            "from ....practices.models import Tag",
+            {"core/management/commands/x.py: cityloom.practices.models"},
+        ),
+        ("core/tags.py", "import cityloom.accounts", {"core/tags.py: cityloom.accounts"}),
+    ],
+)
+def test_core_imports_of_apps_are_found(path, source, expected):
+    assert core_imports_of_apps(source, PurePosixPath(path)) == expected
+
+
+def test_core_imports_no_app():
+    """Core is what every app builds on: an app it imported could not be left out or replaced."""
+    assert sorted(_core_current() - CORE_KNOWN.keys()) == []
+
+
+def test_core_known_imports_are_still_needed():
+    assert sorted(CORE_KNOWN.keys() - _core_current()) == []
 
 
 def test_engines_import_neither_django_nor_the_apps():

@@ -8,7 +8,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.test import RequestFactory
 
 from cityloom.core.errors import ServiceError
-from cityloom.core.views import report_errors
+from cityloom.core.views import report_errors, report_form_errors
 from cityloom.meetings.services import MeetingError
 from cityloom.mentoring.errors import MentoringError
 from cityloom.network.services import MembershipError
@@ -99,3 +99,30 @@ def test_permission_denied_is_not_swallowed(request_):
         report_errors(request_, PermissionDenied())
     assert form.errors == {}
     assert _messages(request_) == []
+
+
+class MoveForm(forms.Form):
+    room = forms.IntegerField(label="Room")
+    slot = forms.IntegerField()
+
+    def clean(self):
+        raise ValidationError("The grid is locked.")
+
+
+def test_invalid_form_errors_become_messages_after_their_labels(request_):
+    form = MoveForm({"room": "x"})
+    assert not form.is_valid()
+    report_form_errors(request_, form)
+    assert _messages(request_) == [
+        "Room: Enter a whole number.",
+        "Slot: This field is required.",
+        "The grid is locked.",
+    ]
+
+
+def test_a_field_without_a_label_reports_its_errors_alone(request_):
+    form = MoveForm({"room": "1", "slot": "1"})
+    form.fields["room"].label = ""
+    form.add_error("room", "Taken.")
+    report_form_errors(request_, form)
+    assert _messages(request_) == ["The grid is locked.", "Taken."]

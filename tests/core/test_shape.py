@@ -2,7 +2,8 @@
 
 Views parse, check permission and call one service; reads live in `queries.py`. A view may
 still name a model's manager to fetch the one object it acts on, as the first argument of
-`get_object_or_404`, and no more often than the meetings app (the model) does.
+`get_object_or_404`, and no more often than the meetings app (the model) does. Errors reach
+the person through core's one pair of helpers, never a loop of the view's own.
 """
 
 import ast
@@ -13,8 +14,14 @@ import pytest
 import cityloom
 
 ROOT = Path(cityloom.__file__).parent
-# The apps brought to the meetings app's shape; add each app as it gets there.
-SHAPED_APPS = ("meetings", "network", "practices", "observatory", "study", "mentoring")
+# Every app with views is held to the meetings app's figure, new ones as soon as they have views.
+SHAPED_APPS = tuple(
+    sorted(
+        p.parent.name
+        for p in ROOT.glob("*/apps.py")
+        if (p.parent / "views.py").is_file() or (p.parent / "views").is_dir()
+    )
+)
 MAX_MANAGERS_PER_VIEWS = 2  # meetings/views.py: a meeting and a topic, each fetched by its key
 
 
@@ -66,7 +73,9 @@ def test_manager_uses_counts_fetches_and_flags_the_rest():
     assert manager_uses(source) == (2, [3])
 
 
-def test_every_shaped_app_has_views():
+def test_every_app_with_views_is_held_to_the_figure():
+    apps = {"meetings", "network", "practices", "observatory", "study", "mentoring"}
+    assert apps <= set(SHAPED_APPS)
     assert all(path.is_file() for app in SHAPED_APPS for path in _views_modules(app))
     assert len(_views_modules("study")) > 1  # a package: its modules are counted one by one
 
@@ -77,6 +86,52 @@ def test_views_read_through_queries(path):
     where = path.relative_to(ROOT).as_posix()
     assert stray == [], f"{where} reads or writes through a manager at lines {stray}"
     assert count <= MAX_MANAGERS_PER_VIEWS, f"{where} names a manager {count} times"
+
+
+def form_error_loops(source: str) -> list[int]:
+    """Lines of loops over a form's `.errors` that post messages themselves: a view hands an
+    invalid form to `cityloom.core.views.report_form_errors` (and a refused request to
+    `report_errors`), so every page words them the same way."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.For):
+            continue
+        if not any(
+            isinstance(n, ast.Attribute) and n.attr == "errors" for n in ast.walk(node.iter)
+        ):
+            continue
+        if any(
+            isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Attribute)
+            and isinstance(call.func.value, ast.Name)
+            and call.func.value.id == "messages"
+            for statement in node.body
+            for call in ast.walk(statement)
+        ):
+            lines.append(node.lineno)
+    return sorted(lines)
+
+
+def test_form_error_loops_are_found():
+    source = (
+        "def a(request, form):\n"
+        "    for errors in form.errors.values():\n"
+        "        for error in errors:\n"
+        "            messages.error(request, error)\n"
+        "    for field, errors in form.errors.items():\n"
+        "        log(field)\n"
+        "    report_form_errors(request, form)\n"
+    )
+    assert form_error_loops(source) == [2]
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in VIEWS_MODULES if p.values[0] != ROOT / "core" / "views.py"]
+)
+def test_views_report_form_errors_through_core(path):
+    where = path.relative_to(ROOT).as_posix()
+    lines = form_error_loops(path.read_text())
+    assert lines == [], f"{where} turns form errors into messages itself at lines {lines}"
 
 
 def _imported_modules(path: Path) -> set[str]:

@@ -22,7 +22,7 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     ends_on = dt.date(2013, 5, 31)
     time_zone = "Europe/Paris"
     venue = "Hôtel de Ville"
-    languages = "en,fr,es"
+    languages = factory.LazyFunction(lambda: ["en", "fr", "es"])
     registration_opens_at = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
     registration_closes_at = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
     capacity = 30

@@ -2,7 +2,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from cityloom.meetings import services
-from cityloom.meetings.models import NoteVersion, ProjectProposal
+from cityloom.meetings.models import NoteVersion
+from cityloom.projects.models import Project
 
 from .factories import TopicFactory, VoteFactory, member_person
 
@@ -70,10 +71,10 @@ def test_project_needs_a_session_of_the_grid(meeting, people):
     topic = TopicFactory(meeting=meeting, proposer=people["Pau"])
     with pytest.raises(services.MeetingError):
         services.identify_project(topic, by=people["Pau"])
-    assert not ProjectProposal.objects.exists()
+    assert not Project.objects.exists()
 
 
 def test_member_not_registered_cannot_identify_a_project(session, meeting):
     with pytest.raises(PermissionDenied):
         services.identify_project(session, by=member_person(meeting))
-    assert not ProjectProposal.objects.exists()
+    assert not Project.objects.exists()

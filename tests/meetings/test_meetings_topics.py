@@ -123,7 +123,7 @@ def test_create_meeting_with_rooms_and_slots(commission, secretariat):
         ("Sala 2", 12, ""),
     ]
     assert meeting.slots.count() == 1
-    assert meeting.language_list == ["en", "es"]
+    assert meeting.languages == ["en", "es"]
 
 
 def test_only_the_commissions_secretariat_creates_meetings(commission, people):
@@ -149,3 +149,36 @@ def test_only_the_commissions_secretariat_creates_meetings(commission, people):
                 )
             ],
         )
+
+
+@pytest.mark.parametrize("status", [Meeting.Status.SCHEDULED, Meeting.Status.PUBLISHED])
+def test_no_topic_is_proposed_once_the_grid_is_built(meeting, people, status):
+    meeting.status = status
+    meeting.save()
+    with pytest.raises(services.MeetingError, match="Proposals are closed"):
+        _propose(meeting, people["Bilbao"])
+    assert not Topic.objects.exists()
+
+
+def test_no_topic_is_proposed_while_the_grid_is_computed(meeting, people):
+    meeting.grid_job = Meeting.GridJob.RUNNING
+    meeting.save()
+    with pytest.raises(services.MeetingError, match="Proposals are closed"):
+        _propose(meeting, people["Bilbao"])
+    assert not Topic.objects.exists()
+
+
+def test_the_topics_page_hides_the_form_once_the_grid_is_built(client, meeting, people):
+    from django.urls import reverse
+
+    client.force_login(people["Bilbao"])
+    url = reverse("meetings:proposals", args=[meeting.slug])
+    assert client.get(url).context["form"] is not None
+    meeting.status = Meeting.Status.SCHEDULED
+    meeting.save()
+    response = client.get(url)
+    assert response.context["form"] is None
+    assert "Propose a topic" not in response.content.decode()
+    response = client.post(url, {"title": "Late", "axis": "economy", "language": "fr"})
+    assert response.status_code == 302
+    assert not Topic.objects.exists()

@@ -183,7 +183,7 @@ def test_secretariat_builds_pins_and_publishes_from_the_pages(
     client.post(_url("session-move", meeting, topic.pk), {"target": f"{room.pk}:{slot.pk}"})
     topic.refresh_from_db()
     assert (topic.room, topic.slot, topic.is_pinned) == (room, slot, True)
-    response = client.post(_url("grid-publish", meeting), follow=True)
+    response = client.post(_url("grid-publish", meeting), {"confirm": "yes"}, follow=True)
     assert "Cloud tools" in response.content.decode()
     assert response.redirect_chain[-1][0] == _url("grid", meeting)
 

@@ -6,10 +6,10 @@ from tests.factories import CityFactory, MembershipFactory
 from .factories import focal_point
 
 NAMES = {
-    "Bilbao": ("ES", "europe", 345_000, "es,eu"),
-    "Bordeaux": ("FR", "europe", 260_000, "fr"),
-    "Johannesburg": ("ZA", "africa", 4_400_000, "en,zu,af"),
-    "Poitiers": ("FR", "europe", 88_000, "fr"),
+    "Bilbao": ("ES", "europe", 345_000, ["es", "eu"]),
+    "Bordeaux": ("FR", "europe", 260_000, ["fr"]),
+    "Johannesburg": ("ZA", "africa", 4_400_000, ["en", "zu", "af"]),
+    "Poitiers": ("FR", "europe", 88_000, ["fr"]),
 }
 
 

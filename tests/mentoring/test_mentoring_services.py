@@ -52,7 +52,7 @@ def johannesburg_request(commission, cities, focal):
 def test_request_mentoring_records_request_and_audit(johannesburg_request, cities):
     assert johannesburg_request.status == MentoringRequest.Status.OPEN
     assert johannesburg_request.axes == ["mobility"]
-    assert johannesburg_request.language_list == ["en", "es"]
+    assert johannesburg_request.languages == ["en", "es"]
     event = AuditEvent.objects.get(verb="mentoring.request")
     assert event.target_id == str(johannesburg_request.pk)
 

@@ -31,11 +31,25 @@ def test_city_is_found_by_any_spelling_accents_ignored(db):
     assert list(City.objects.search("  ")) == []
 
 
+def test_import_keeps_the_languages_cldr_names_main_language_first(db):
+    # Morocco: GeoNames lists Berber (`ber`), which CLDR does not name; Arabic comes first.
+    countries = {"MA": {"name": "Morocco", "continentcode": "AF", "languages": "ar-MA,ber,fr,ar"}}
+    import_cities([_record(countrycode="MA", name="Rabat")], countries)
+    city = City.objects.get()
+    assert city.languages == ["ar", "fr"]
+    assert list(City.objects.filter(languages__has="fr")) == [city]
+    city.full_clean()  # what the city's page edits is valid as imported
+
+
 def test_import_is_idempotent_and_refreshes(db):
     import_cities([_record()], COUNTRIES)
     import_cities([_record(population=350000)], COUNTRIES)
     city = City.objects.get()
-    assert (city.population, city.region, city.languages) == (350000, Region.EUROPE, "es,ca,gl,eu")
+    assert (city.population, city.region, city.languages) == (
+        350000,
+        Region.EUROPE,
+        ["es", "ca", "gl", "eu"],
+    )
 
 
 def test_import_skips_a_city_of_an_unknown_country(db):

@@ -1,17 +1,24 @@
+import datetime as dt
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from cityloom.network.demo import DEMO_PASSWORD, load_demo, secretariat_group
+from cityloom.core.demo import DEMO_PASSWORD, demo_files, load_demo
+from cityloom.network.demo.steps import secretariat_group
 from cityloom.network.models import Commission, Membership, MembershipRequest
 from tests.factories import MembershipFactory, MembershipRequestFactory, UserFactory
 
 User = get_user_model()
 
 
+def _load_network():
+    return load_demo(files=demo_files(["network"]))
+
+
 @pytest.fixture
 def demo(db):
-    return load_demo()
+    return _load_network()
 
 
 def test_demo_network_is_the_reports_commission(demo):
@@ -31,13 +38,34 @@ def test_demo_network_is_the_reports_commission(demo):
         "digital-cities",
         "urban-strategic-planning",
     }
+    assert (joint.city.name, joint.starts_on) == ("Rabat", dt.date(2013, 10, 2))
+
+
+def test_demo_network_dates_its_history_and_keeps_todays_application(demo):
+    """Members joined from 2005 to 2013 on their own dates, never the day of loading."""
+    joined = Membership.objects.filter(commission__slug="digital-cities")
+    assert min(m.joined_on for m in joined) == dt.date(2005, 11, 18)
+    assert max(m.joined_on for m in joined) <= dt.date(2013, 12, 31)
+    assert {m.joined_on.year for m in joined} == set(range(2005, 2014))
+    approved = MembershipRequest.objects.filter(status=MembershipRequest.Status.APPROVED)
+    assert sorted((r.city.name, r.created_at.year, r.decided_at.year) for r in approved) == [
+        ("Alcorcón", 2013, 2013),
+        ("Mexico City", 2013, 2013),
+    ]
+    pending = MembershipRequest.objects.get(status=MembershipRequest.Status.PENDING)
+    assert pending.city.name == "Guadalajara"
+    # The present-day layer: the application arrived days ago, whatever today is.
+    assert 0 < (timezone.now() - pending.created_at).days <= 7
 
 
 def test_demo_is_idempotent_and_prints_working_accounts(demo, client):
-    assert load_demo() == demo
+    again = _load_network()
+    assert (again.created, again.updated, again.changes) == (0, 0, [])
+    assert again.accounts == demo.accounts
     assert Membership.objects.filter(commission__slug="digital-cities").count() == 30
     assert client.login(email="secretariat@cityloom.demo", password=DEMO_PASSWORD)
-    assert set(demo) >= {"secretariat@cityloom.demo", "focal.bilbao@cityloom.demo"}
+    assert set(demo.accounts) >= {"secretariat@cityloom.demo", "focal.bilbao@cityloom.demo"}
+    assert User.objects.get(email="focal.bilbao@cityloom.demo").language == "es"
 
 
 def test_secretariat_admin_lists_only_its_commissions_requests(client, secretariat, commission):

@@ -288,7 +288,7 @@ def test_focal_point_cannot_edit_other_city(db):
     focal = UserFactory(city=bordeaux, role="focal_point")
     with pytest.raises(PermissionDenied):
         services.update_city_profile(
-            bilbao, by=focal, description="Hacked", website="", languages=""
+            bilbao, by=focal, description="Hacked", website="", languages=[]
         )
     bilbao.refresh_from_db()
     assert bilbao.description == ""
@@ -298,8 +298,12 @@ def test_focal_point_edits_own_city_and_the_old_values_are_kept(db):
     city = CityFactory(description="Old")
     focal = UserFactory(city=city, role="focal_point")
     services.update_city_profile(
-        city, by=focal, description="New", website="https://x.example", languages="fr"
+        city, by=focal, description="New", website="https://x.example", languages=["fr"]
     )
     city.refresh_from_db()
-    assert (city.description, city.website) == ("New", "https://x.example")
+    assert (city.description, city.website, city.languages) == (
+        "New",
+        "https://x.example",
+        ["fr"],
+    )
     assert AuditEvent.objects.get().data["old"]["description"] == "Old"

@@ -310,7 +310,9 @@ def test_computation_that_killed_its_worker_three_times_is_failed_and_stops_poll
 
 def test_publishing_before_computing_is_reported_on_the_page(client, edition, secretariat):
     client.force_login(secretariat)
-    response = client.post(f"/en/study/editions/{edition.pk}/publish/", follow=True)
+    response = client.post(
+        f"/en/study/editions/{edition.pk}/publish/", {"confirm": "yes"}, follow=True
+    )
     assert [str(m) for m in response.context["messages"]] == [
         "Compute the results before publishing them."
     ]

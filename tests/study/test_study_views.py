@@ -89,8 +89,9 @@ def test_unpublished_results_are_hidden_from_visitors(client, edition, cities):
 
 
 def test_downloads(client, published):
-    csv_text = client.get(f"/en/study/editions/{published.pk}/results.csv").content.decode()
-    header, first = csv_text.splitlines()[:2]
+    # The former layout, codes as the only header row, stays for scripts (issue 12).
+    url = f"/en/study/editions/{published.pk}/results.csv?header=codes"
+    header, first = client.get(url).content.decode().splitlines()[:2]
     assert header.startswith(
         "geonames_id,city,country,region,population,score,rank,rank_p05,rank_p95"
     )
@@ -196,7 +197,7 @@ def test_secretariat_runs_the_edition_from_its_page(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/en/study/editions/{edition.pk}/compute/")
     assert "100 %" in client.get(f"/en/study/editions/{edition.pk}/computation/").content.decode()
-    client.post(f"/en/study/editions/{edition.pk}/publish/")
+    client.post(f"/en/study/editions/{edition.pk}/publish/", {"confirm": "yes"})
     edition.refresh_from_db()
     assert edition.status == Edition.Status.PUBLISHED
 

@@ -75,7 +75,7 @@ def create_meeting(
             time_zone=time_zone,
             venue=venue,
             online_url=online_url,
-            languages=",".join(languages),
+            languages=list(languages),
             registration_opens_at=registration_opens_at,
             registration_closes_at=registration_closes_at,
             capacity=capacity,

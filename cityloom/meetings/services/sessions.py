@@ -5,8 +5,9 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from cityloom.meetings import permissions
-from cityloom.meetings.models import NoteVersion, ProjectProposal, Topic
-from cityloom.network.models import City
+from cityloom.meetings.models import NoteVersion, Topic, Vote
+from cityloom.network import queries as network_queries
+from cityloom.projects import services as project_services
 
 from .base import MeetingError, PermissionDenied, record
 
@@ -47,27 +48,20 @@ def record_outcome(topic: Topic, *, by, experiences: str) -> Topic:
 
 def voters_cities(topic: Topic):
     """The cities of the people who voted for the session, by name."""
-    return City.objects.filter(people__meeting_votes__topic=topic).distinct().order_by("name")
+    return network_queries.cities_of_people(Vote.objects.filter(topic=topic).values("person"))
 
 
-def identify_project(
-    topic: Topic, *, by, title: str = "", description: str = ""
-) -> ProjectProposal:
-    """A collaboration project from the session: its title, axis and its voters' cities."""
+def identify_project(topic: Topic, *, by, title: str = "", description: str = ""):
+    """A collaboration project from the session: its title, axis and its voters' cities. The
+    project lives in the projects app, linked back to the session and its notes."""
     if not permissions.can_record_outcome(by, topic):
         raise PermissionDenied
     topic.refresh_from_db()
     if not topic.is_scheduled:
         raise MeetingError(_("Only a session of the grid can identify a project."), code="topic")
     with transaction.atomic():
-        project = ProjectProposal.objects.create(
-            meeting_id=topic.meeting_id,
-            topic=topic,
-            title=title.strip() or topic.title,
-            description=description,
-            axis=topic.axis,
-            proposed_by=by,
+        project = project_services.create_project_from_session(
+            topic, by=by, cities=voters_cities(topic), title=title, methodology=description
         )
-        project.cities.set(voters_cities(topic))
-        record("meeting.project_identified", project, actor=by, topic=topic.pk)
+        record("meeting.project_identified", topic, actor=by, project=project.pk)
     return project

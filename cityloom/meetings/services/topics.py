@@ -12,7 +12,7 @@ from .base import MeetingError, PermissionDenied, record
 
 
 def _check_topic_fields(meeting: Meeting, language: str, slots: list[Slot]) -> None:
-    if language not in meeting.language_list:
+    if language not in meeting.languages:
         raise MeetingError(_("Choose one of the meeting's languages of work."), code="language")
     if any(slot.meeting_id != meeting.pk for slot in slots):
         raise MeetingError(_("This slot does not belong to the meeting."), code="slot")
@@ -28,11 +28,15 @@ def propose_topic(
     description: str = "",
     unavailable_slots: Iterable[Slot] = (),
 ) -> Topic:
-    """A participant proposes a topic, before or during the meeting."""
+    """A participant proposes a topic, until the session grid is built."""
     if not permissions.can_propose(by, meeting):
         raise PermissionDenied
     if meeting.status == Meeting.Status.DRAFT:
         raise MeetingError(_("This meeting does not take proposals yet."), code="draft")
+    # The grid is optimised for the topics and votes it was built from: a topic proposed now
+    # would sit outside it, with votes nobody could cast.
+    if meeting.are_votes_locked:
+        raise MeetingError(_("Proposals are closed: the session grid is built."), code="locked")
     slots = list(unavailable_slots)
     _check_topic_fields(meeting, language, slots)
     with transaction.atomic():

@@ -46,10 +46,10 @@ def request_mentoring(
         request = MentoringRequest.objects.create(
             commission=commission,
             city=city,
-            axes=[a for a in Axis.values if a in axes],
+            axes=axes,
             topics=topics.strip(),
             need=need.strip(),
-            languages=",".join(languages or []),
+            languages=list(languages or []),
             mode=mode,
             starts_on=starts_on,
             ends_on=ends_on,

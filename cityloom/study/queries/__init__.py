@@ -1,6 +1,7 @@
 """Reads shared by the pages, the API, the downloads, the living report and other apps."""
 
 from .pages import CityProfile, EditionResults, city_profile, edition_results
+from .pending import editions_to_run, questionnaires_to_fill
 from .questionnaires import (
     completeness,
     questionnaire_sections,
@@ -48,6 +49,7 @@ __all__ = [
     "completeness",
     "edition_results",
     "editions_for",
+    "editions_to_run",
     "good_experiences",
     "label",
     "latest_published_edition",
@@ -56,6 +58,7 @@ __all__ = [
     "published_results_of",
     "questionnaire_sections",
     "questionnaires_of_city",
+    "questionnaires_to_fill",
     "ranking",
     "result_value",
     "results_computation",

@@ -507,13 +507,9 @@ def abandon_computations(ids: list[int]) -> int:
 
 
 def store_results(computation_id: int, snapshot: dict, computed: Computed) -> None:
-    from cityloom.network.models import City
+    from cityloom.network import queries as network_queries
 
-    ids = dict(
-        City.objects.filter(geonames_id__in=[int(u) for u in computed.units]).values_list(
-            "geonames_id", "pk"
-        )
-    )
+    ids = network_queries.city_pks_by_geonames_id([int(u) for u in computed.units])
     top = [g["code"] for g in computed.structure.get("groups", []) if g["parent"] is None]
     rows = []
     for unit, item in computed.units.items():

@@ -4,9 +4,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cityloom.core import confirm
 from cityloom.core.views import report_errors
 from cityloom.study import permissions, queries
 from cityloom.study.forms import MethodForm
@@ -94,9 +96,28 @@ def computation_status(request, pk):
 
 
 @login_required
-@require_POST
 def publish(request, pk):
+    """Publishing asks first, on a page that says what becomes public; only its POST acts."""
     edition = edition_or_404(pk)
+    _require_run(request, edition)
+    if not confirm.is_confirmed(request):
+        names = {"edition": edition.display_title, "licence": edition.licence}
+        return confirm.page(
+            request,
+            title=_("Publish the results of %(edition)s?") % names,
+            consequences=[
+                _(
+                    "The ranking, the cities' profiles and the open data of %(edition)s become "
+                    "public, under the licence %(licence)s."
+                )
+                % names,
+                _("The edition can no longer change: its values, method and results are final."),
+                _("No one is e-mailed."),
+            ],
+            action=reverse("study:edition-publish", args=[edition.pk]),
+            confirm_label=_("Yes, publish the results"),
+            cancel_url=reverse("study:edition-manage", args=[edition.pk]),
+        )
     try:
         editions.publish_edition(edition, by=request.user)
     except editions.EditionError as exc:

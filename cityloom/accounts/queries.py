@@ -1,4 +1,5 @@
-"""Who holds an e-mail address, and whether they proved it (allauth's EmailAddress rows)."""
+"""Reads about accounts: who holds an e-mail address, and whether they proved it (allauth's
+EmailAddress rows)."""
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
@@ -17,19 +18,8 @@ def owner_of(email: str):
 
 
 def has_verified(user, email: str) -> bool:
+    """Whether `user` is logged in and proved they hold `email`."""
     return (
         user.is_authenticated
         and EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
     )
-
-
-def mark_verified(user) -> EmailAddress:
-    """Record the account's own address as verified and primary: call it only with proof (a link
-    sent to that address was opened), or for accounts the platform itself sets up (the demo)."""
-    EmailAddress.objects.filter(user=user, primary=True).exclude(email=user.email.lower()).update(
-        primary=False
-    )
-    address, _ = EmailAddress.objects.update_or_create(
-        user=user, email=user.email.lower(), defaults={"verified": True, "primary": True}
-    )
-    return address

@@ -1,0 +1,1 @@
+"""Demo data of this app (YAML), read by cityloom.core.demo."""

@@ -1,0 +1,1 @@
+"""The demo practices (`*.yaml`, read by `cityloom.core.demo`) and their named steps."""

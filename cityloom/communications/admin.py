@@ -60,6 +60,12 @@ class CircularAdmin(CommissionScopedAdmin, admin.ModelAdmin):
             return [f.name for f in Circular._meta.fields if f.editable] + self.readonly_fields
         return self.readonly_fields
 
+    def has_delete_permission(self, request, obj=None):
+        # Nor is it deleted: the archive and the delivery log keep what members received.
+        if obj is not None and obj.status != Circular.Status.DRAFT:
+            return False
+        return super().has_delete_permission(request, obj)
+
 
 class _CheckedUpload(forms.ModelForm):
     """An upload field checked against its policy, its sniffed type kept beside it."""

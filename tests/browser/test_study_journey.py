@@ -177,7 +177,8 @@ def test_study_journey(page, study):
         page.get_by_role("link", name="CSV").click()
     # Readable headings first, the column codes on the second row.
     rows = Path(info.value.path()).read_text(encoding="utf-8").splitlines()
-    assert rows[0].startswith("GeoNames id,City,") and rows[1].startswith("geonames_id,city,")
+    assert rows[0].startswith("GeoNames id,City,")
+    assert rows[1].startswith("geonames_id,city,")
 
     # The living report, in French, as a page and as a PDF.
     page.goto(f"/fr/study/editions/{edition.pk}/report/")

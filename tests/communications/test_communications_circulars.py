@@ -314,3 +314,14 @@ def test_preview_queries_do_not_grow_with_recipients(
         text = client.get(url).content.decode()
     assert f"{n} " in text
     assert text.count("<td>m") == n
+
+
+def test_a_sent_circular_cannot_be_deleted_in_the_admin(client, draft, django_user_model):
+    admin = django_user_model.objects.create_superuser("root@example.org", "x" * 12)
+    client.force_login(admin)
+    delete = reverse("admin:communications_circular_delete", args=[draft.pk])
+    assert client.get(delete).status_code == 200  # a draft may go
+    Circular.objects.filter(pk=draft.pk).update(status=Circular.Status.SENT)
+    assert client.get(delete).status_code == 403
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert Circular.objects.filter(pk=draft.pk).exists()

@@ -7,6 +7,15 @@ from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from cityloom.communications.models import (
+    CalendarToken,
+    Circular,
+    Event,
+    EventRegistration,
+    MailPreference,
+    NewsPost,
+    Page,
+)
 from cityloom.core.models import record
 from cityloom.meetings.models import NoteVersion, ProjectProposal
 from cityloom.mentoring.models import (
@@ -95,6 +104,16 @@ def build_commission_records(commission, tag: str) -> dict:
         first_on=dt.date(2014, 1, 15),
         at=dt.time(10),
         time_zone="Europe/Paris",
+    )
+
+    event = Event.objects.create(
+        commission=commission,
+        slug=f"event-{tag.lower()}",
+        title=f"{tag} conference",
+        starts_at=dt.datetime(2014, 3, 10, 9, tzinfo=dt.UTC),
+        ends_at=dt.datetime(2014, 3, 10, 17, tzinfo=dt.UTC),
+        city=city,
+        role=Event.Role.ORGANISER,
     )
 
     return {
@@ -188,6 +207,19 @@ def build_commission_records(commission, tag: str) -> dict:
             requested_by=focal,
             message=f"{tag} wants to join",
         ),
+        "communications.circular": Circular.objects.create(
+            commission=commission, subject=f"{tag} circular", body="To the members."
+        ),
+        "communications.newspost": NewsPost.objects.create(
+            commission=commission, slug=f"news-{tag.lower()}", title=f"{tag} news", body="News."
+        ),
+        "communications.page": Page.objects.create(
+            commission=commission, slug=f"about-{tag.lower()}", title=f"{tag} about", body="About."
+        ),
+        "communications.event": event,
+        "communications.eventregistration": EventRegistration.objects.create(
+            event=event, person=person, status=EventRegistration.Status.REGISTERED
+        ),
         "core.auditevent": record("meeting.created", meeting, actor=focal),
         "_focal": focal,
         "_partner": partner,
@@ -235,6 +267,11 @@ def build_shared_records() -> dict:
         "socialaccount.socialtoken": SocialToken.objects.create(
             app=app, account=account, token="t"
         ),
+        # A person's own settings, tied to no commission.
+        "communications.mailpreference": MailPreference.objects.create(
+            person=someone, wants_optional_mail=False
+        ),
+        "communications.calendartoken": CalendarToken.objects.create(person=someone),
         "core.outgoingmail": OutgoingMail.objects.create(
             to=someone.email, template="network/email/invitation", language="en"
         ),

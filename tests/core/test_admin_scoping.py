@@ -55,6 +55,11 @@ COMMISSION_RECORDS = {
     "mentoring.monitoringreport": True,
     "mentoring.evaluation": True,
     "mentoring.message": True,
+    "communications.circular": True,
+    "communications.newspost": True,
+    "communications.page": True,
+    "communications.event": True,
+    "communications.eventregistration": True,
 }
 # Public facts every secretariat lists; only the commissions they belong to change them.
 PUBLIC_RECORDS = {"network.city", "study.framework", "study.node"}
@@ -65,6 +70,9 @@ SECRETARIAT_SHARED = {"observatory.source", "observatory.publication", "observat
 SUPERUSERS_ONLY = {
     "auth.group",
     "core.outgoingmail",
+    # A person's own settings: the mail they opted out of, the secret address of their feed.
+    "communications.mailpreference",
+    "communications.calendartoken",
     "account.emailaddress",
     "socialaccount.socialapp",
     "socialaccount.socialtoken",

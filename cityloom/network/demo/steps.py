@@ -32,6 +32,8 @@ def secretariat_group() -> Group:
                 "study",
                 "meetings",
                 "mentoring",
+                "projects",
+                "communications",
             ]
         )
         | Q(content_type__app_label="core", codename="view_auditevent")

@@ -184,9 +184,7 @@ else:
 
 AUTH_USER_MODEL = "accounts.User"
 # What core reaches through settings rather than by importing an app (core imports none):
-# the tag model practices and publications share, and whose commissions a person runs
-# (the admin's scoping, `cityloom.core.admin`).
-CITYLOOM_TAG_MODEL = "practices.Tag"
+# whose commissions a person runs (the admin's scoping, `cityloom.core.admin`).
 CITYLOOM_SECRETARIAT_COMMISSIONS = "cityloom.network.permissions.secretariat_commissions"
 AUTHENTICATION_BACKENDS = [
     # Django's ModelBackend that first refuses addresses that failed too often (admin included).

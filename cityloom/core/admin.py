@@ -41,7 +41,7 @@ from django.db.models.functions import Cast
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEvent, OutgoingMail
+from .models import AuditEvent, OutgoingMail, Tag
 
 
 def secretariat_commissions(user):
@@ -384,6 +384,16 @@ def every_admin_is_scoped(app_configs=None, **kwargs):
         for model, model_admin in admin.site._registry.items()
         if not isinstance(model_admin, CommissionScopedAdmin)
     ]
+
+
+@admin.register(Tag)
+class TagAdmin(CommissionScopedAdmin, admin.ModelAdmin):
+    global_reason = _(
+        "Tags are shared by the practices and publications of every commission: renaming "
+        "one renames it for all, so superusers curate them and the secretariat reads them."
+    )
+    list_display = ["slug", "name", "name_fr", "name_es"]
+    search_fields = ["slug", "name", "name_fr", "name_es"]
 
 
 @admin.register(AuditEvent)

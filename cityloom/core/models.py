@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from cityloom.core.i18n import translated
+
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -41,6 +43,32 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.verb} {self.target_label}"
+
+
+class Tag(models.Model):
+    """A topic shared by practices and publications; the observatory follows it over time.
+
+    Practices defined it first: its rows stay in their table (`practices_tag`), and the
+    tables linking practices and publications to it are untouched (core migration 0004).
+    """
+
+    slug = models.SlugField(_("short name"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    name_fr = models.CharField(_("name (French)"), max_length=60, blank=True)
+    name_es = models.CharField(_("name (Spanish)"), max_length=60, blank=True)
+
+    class Meta:
+        db_table = "practices_tag"
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return translated(self, "name")
 
 
 def record(verb: str, target: models.Model, *, actor=None, **data) -> AuditEvent:

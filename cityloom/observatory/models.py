@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cityloom.core.axes import Axis
 from cityloom.core.fields import ChoicesListField
-from cityloom.core.models import TimeStampedModel
+from cityloom.core.models import Tag, TimeStampedModel
 
 
 class Source(TimeStampedModel):
@@ -57,7 +57,7 @@ class Publication(TimeStampedModel):
     # A publication may serve several axes.
     axes = ChoicesListField(_("axes"), choices=Axis, blank=True)
     tags = models.ManyToManyField(
-        settings.CITYLOOM_TAG_MODEL, verbose_name=_("tags"), blank=True, related_name="publications"
+        Tag, verbose_name=_("tags"), blank=True, related_name="publications"
     )
     summary = models.TextField(_("summary"), blank=True)
     url = models.URLField(_("link"), max_length=1000, blank=True)

@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 
 from cityloom.core.admin import CommissionScopedAdmin
 
@@ -14,7 +13,6 @@ from .models import (
     Practice,
     PracticeSdg,
     PracticeTranslation,
-    Tag,
     Transfer,
 )
 
@@ -62,16 +60,6 @@ class PracticeAdmin(CommissionScopedAdmin, admin.ModelAdmin):
         form.instance.copy_city_facets()
         form.instance.save(update_fields=["country_code", "region", "city_size"])
         search.index_practice(form.instance)
-
-
-@admin.register(Tag)
-class TagAdmin(CommissionScopedAdmin, admin.ModelAdmin):
-    global_reason = _(
-        "Tags are shared by the practices and publications of every commission: renaming "
-        "one renames it for all, so superusers curate them and the secretariat reads them."
-    )
-    list_display = ["slug", "name", "name_fr", "name_es"]
-    search_fields = ["slug", "name", "name_fr", "name_es"]
 
 
 @admin.register(LabelReview)

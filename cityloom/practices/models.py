@@ -10,7 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from cityloom.core.axes import Axis
 from cityloom.core.i18n import translated
-from cityloom.core.models import TimeStampedModel
+from cityloom.core.models import Tag, TimeStampedModel
 from cityloom.network.models import City, Commission, Region
 
 
@@ -70,27 +70,6 @@ class CostRange(models.TextChoices):
     UNDER_100K = "under_100k", _("€10,000 to €100,000")
     UNDER_1M = "under_1m", _("€100,000 to €1 million")
     OVER_1M = "over_1m", _("over €1 million")
-
-
-class Tag(models.Model):
-    """A topic shared by practices and publications; the observatory follows it over time."""
-
-    slug = models.SlugField(_("short name"), max_length=60, unique=True)
-    name = models.CharField(_("name"), max_length=60)
-    name_fr = models.CharField(_("name (French)"), max_length=60, blank=True)
-    name_es = models.CharField(_("name (Spanish)"), max_length=60, blank=True)
-
-    class Meta:
-        verbose_name = _("tag")
-        verbose_name_plural = _("tags")
-        ordering = ["slug"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def display_name(self) -> str:
-        return translated(self, "name")
 
 
 class PracticeQuerySet(models.QuerySet):

@@ -236,9 +236,8 @@ def build_shared_records() -> dict:
     from django.contrib.auth.models import Group
     from django_tasks_db.models import DBTaskResult
 
-    from cityloom.core.models import OutgoingMail
+    from cityloom.core.models import OutgoingMail, Tag
     from cityloom.observatory.models import Publication, Source, WatchedTopic
-    from cityloom.practices.models import Tag
     from tests.factories import OrganisationFactory
 
     someone = UserFactory(name="Someone")
@@ -248,7 +247,7 @@ def build_shared_records() -> dict:
     account = SocialAccount.objects.create(user=someone, provider="openid_connect", uid="1")
     return {
         "network.organisation": OrganisationFactory(),
-        "practices.tag": Tag.objects.create(slug="open-data", name="Open data"),
+        "core.tag": Tag.objects.create(slug="open-data", name="Open data"),
         "observatory.source": Source.objects.create(
             title="Urban feed", url="http://127.0.0.1:9/feed.xml"
         ),

@@ -214,7 +214,7 @@ def test_demo_secretariat_group_holds_no_rights_over_privileges(db):
     assert not rights.filter(codename__in=["add_user", "delete_user"]).exists()
     assert sorted(
         rights.filter(content_type__app_label="core").values_list("codename", flat=True)
-    ) == ["view_auditevent"]
+    ) == ["view_auditevent", "view_tag"]
     assert {"change_user", "view_user"} <= set(
         rights.filter(content_type__app_label="accounts").values_list("codename", flat=True)
     )

@@ -64,7 +64,7 @@ COMMISSION_RECORDS = {
 # Public facts every secretariat lists; only the commissions they belong to change them.
 PUBLIC_RECORDS = {"network.city", "study.framework", "study.node"}
 # The network's own, read by the secretariat and changed by superusers.
-READ_ONLY_SHARED = {"network.organisation", "practices.tag"}
+READ_ONLY_SHARED = {"network.organisation", "core.tag"}
 # The network's own, run by every commission's secretariat (the observatory).
 SECRETARIAT_SHARED = {"observatory.source", "observatory.publication", "observatory.watchedtopic"}
 SUPERUSERS_ONLY = {
@@ -525,6 +525,6 @@ def test_audit_trail_shows_only_events_about_own_records(world, client):
 
 def test_shared_records_say_why_they_belong_to_no_commission(world, client):
     client.force_login(world["me"])
-    response = client.get("/en/admin/practices/tag/")
+    response = client.get("/en/admin/core/tag/")
     assert response.context["subtitle"].startswith("Tags are shared by the practices")
     assert b"superusers curate them" in response.content

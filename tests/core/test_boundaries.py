@@ -14,11 +14,11 @@ An app reaches another app only through the doors that app keeps public:
 - the demo modules may also build on each other's demo data (`network.demo` makes the cities).
 
 `cityloom.core` is open to every app, and imports none: what it needs of an app, it is given
-(a setting names the tag model and the admin's commission rule; the observatory's trends
-hook takes `core.trends.Item`s). An engine is imported only by the app that bridges to
-it, in its `queries` or `services`: study and the index, mentoring and the matching, meetings
-and the barcamp solver. A name starting with `_` is never imported from, or read off, a module
-of another app or of core.
+(a setting names the admin's commission rule; the observatory's trends hook takes
+`core.trends.Item`s); the tags practices and publications share are core's own model. An
+engine is imported only by the app that bridges to it, in its `queries` or `services`: study
+and the index, mentoring and the matching, meetings and the barcamp solver. A name starting
+with `_` is never imported from, or read off, a module of another app or of core.
 
 What does not hold yet is listed in `KNOWN`, each entry with its reason; the test fails when an
 entry is no longer needed, so the list only shrinks.

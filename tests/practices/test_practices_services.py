@@ -70,7 +70,7 @@ def test_invalid_practice_writes_nothing(member_bordeaux):
         _draft(member_bordeaux, axis="astrology", tags=["kept?"])
     assert Practice.objects.count() == 0
     assert AuditEvent.objects.count() == 0
-    from cityloom.practices.models import Tag
+    from cityloom.core.models import Tag
 
     assert Tag.objects.count() == 0
 

@@ -36,7 +36,9 @@ def secretariat_group() -> Group:
                 "communications",
             ]
         )
-        | Q(content_type__app_label="core", codename="view_auditevent")
+        # Core's records the secretariat reads: the audit trail, and the tags every
+        # commission shares (superusers curate them).
+        | Q(content_type__app_label="core", codename__in=["view_auditevent", "view_tag"])
     ).exclude(codename__in=["add_user", "delete_user"])
     if set(group.permissions.values_list("pk", flat=True)) != set(
         wanted.values_list("pk", flat=True)

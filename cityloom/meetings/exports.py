@@ -6,7 +6,9 @@ import uuid
 from django.conf import settings
 from django.utils import timezone
 
-from . import ical, queries
+from cityloom.core import ical
+
+from . import queries
 from .models import Meeting, Topic
 
 # Stable GUIDs: the same session keeps its id across exports, as schedule apps expect.

@@ -13,11 +13,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cityloom.core import confirm
 from cityloom.core.pdf import html_to_pdf
+from cityloom.core.text import render_markdown
 from cityloom.core.views import report_errors, report_form_errors
 
 from . import exports, permissions, queries, services
 from .forms import MeetingForm, MoveForm, NotesForm, OutcomeForm, ProjectForm, TopicForm
-from .markup import render_markdown
 from .models import Meeting, Topic
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from cityloom.meetings.markup import render_markdown
+from cityloom.core.text import render_markdown
 
 
 def test_markdown_renders_headings_lists_emphasis_and_tables():

@@ -1,6 +1,6 @@
 import datetime as dt
 
-from cityloom.meetings import ical
+from cityloom.core import ical
 
 MAY_31 = dt.datetime(2013, 5, 31, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=2)))
 

@@ -15,8 +15,3 @@ class Axis(models.TextChoices):
     MOBILITY = "mobility", _("Smart mobility")
     ENVIRONMENT = "environment", _("Smart environment")
     LIVING = "living", _("Smart living")
-
-
-def axis_labels(codes) -> list[str]:
-    """The translated names of the given axis codes, in order, unknown codes skipped."""
-    return [str(Axis(code).label) for code in codes if code in Axis.values]

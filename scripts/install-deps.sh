@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Debian packages Cityloom needs at run time: Pango for WeasyPrint's PDFs, and a font.
-# With --test, also what the tests need: a PostgreSQL server and Chromium.
+# With --test, also what the tests need: a PostgreSQL server, Chromium and GNU gettext.
 set -euo pipefail
 missing=()
 have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
@@ -10,6 +10,7 @@ fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core)
 if [ "${1:-}" = "--test" ]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+  command -v xgettext >/dev/null 2>&1 || missing+=(gettext)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "Installing Debian packages: ${missing[*]}"

@@ -28,7 +28,9 @@ class Circular(TimeStampedModel):
         Commission, verbose_name=_("commission"), on_delete=models.CASCADE, related_name="circulars"
     )
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True, editable=False)
-    number = models.PositiveSmallIntegerField(_("number"), null=True, blank=True, editable=False)
+    number = models.PositiveSmallIntegerField(
+        pgettext_lazy("ordinal", "number"), null=True, blank=True, editable=False
+    )
     subject = models.CharField(_("subject"), max_length=300)
     subject_fr = models.CharField(_("subject (French)"), max_length=300, blank=True)
     subject_es = models.CharField(_("subject (Spanish)"), max_length=300, blank=True)
@@ -224,7 +226,7 @@ class Page(models.Model):
     body = models.TextField(_("text"), blank=True, help_text=_("Markdown."))
     body_fr = models.TextField(_("text (French)"), blank=True)
     body_es = models.TextField(_("text (Spanish)"), blank=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("order", "position"), default=0)
 
     class Meta:
         verbose_name = _("page")

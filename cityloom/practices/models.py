@@ -500,7 +500,7 @@ class CompendiumEntry(models.Model):
     practice = models.ForeignKey(
         Practice, verbose_name=_("practice"), on_delete=models.CASCADE, related_name="+"
     )
-    position = models.PositiveIntegerField(_("position"))
+    position = models.PositiveIntegerField(pgettext_lazy("order", "position"))
 
     class Meta:
         verbose_name = _("compendium entry")

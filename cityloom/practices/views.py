@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cityloom.core import uploads
@@ -33,13 +33,13 @@ from .models import Compendium, Practice, PracticeTranslation
 
 PAGE_SIZE = 20
 FACET_LABELS = {
-    "axis": _lazy("Axis"),
-    "country": _lazy("Country"),
-    "region": _lazy("Region"),
-    "size": _lazy("City size"),
-    "sdg": _lazy("Sustainable Development Goal"),
-    "labelled": _lazy("Label"),
-    "language": _lazy("Language"),
+    "axis": gettext_lazy("Axis"),
+    "country": gettext_lazy("Country"),
+    "region": gettext_lazy("Region"),
+    "size": gettext_lazy("City size"),
+    "sdg": gettext_lazy("Sustainable Development Goal"),
+    "labelled": gettext_lazy("Label"),
+    "language": gettext_lazy("Language"),
 }
 FACET_PARAMS = {}
 

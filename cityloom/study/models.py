@@ -88,7 +88,7 @@ class Node(models.Model):
     code = models.CharField(_("code"), max_length=80)
     depth = models.PositiveSmallIntegerField(_("depth"), default=0)
     level_name = models.CharField(_("level"), max_length=40)
-    position = models.PositiveIntegerField(_("position"), default=0)
+    position = models.PositiveIntegerField(pgettext_lazy("order", "position"), default=0)
     is_indicator = models.BooleanField(_("indicator"), default=False)
     name = models.CharField(_("name"), max_length=300)
     name_fr = models.CharField(_("name (French)"), max_length=300, blank=True)

@@ -1,4 +1,8 @@
-"""Compile the gettext catalogs with polib (no GNU gettext needed) and refuse incomplete ones.
+"""Compile the gettext catalogs with polib (no GNU gettext needed) and refuse wrong ones.
+
+Wrong is what `cityloom.core.catalogs` finds: fuzzy or empty entries, plural entries short of
+the language's forms, truncated translations, a term translated otherwise than the glossary
+says or differently in two catalogs.
 
 The .mo files are build products, ignored by git and compiled beside their .po before use:
 by `make test`, `cityloom demo`, a release (README) and the test session (stale ones only).
@@ -12,6 +16,8 @@ import polib
 from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+
+from cityloom.core import catalogs
 
 
 def _is_stale(po_path: Path) -> bool:
@@ -31,8 +37,20 @@ def _save_mo(catalog: polib.POFile, mo_path: Path) -> None:
         Path(tmp).unlink(missing_ok=True)
 
 
+def catalog_paths() -> list[Path]:
+    """The project catalog, plus each domain app's own (domains are translated side by side)."""
+    app_locales = [
+        Path(c.path) / "locale" for c in apps.get_app_configs() if c.name.startswith("cityloom.")
+    ]
+    return [
+        po_path
+        for locale_dir in [*settings.LOCALE_PATHS, *app_locales]
+        for po_path in sorted(Path(locale_dir).glob("*/LC_MESSAGES/*.po"))
+    ]
+
+
 class Command(BaseCommand):
-    help = "Compile locale/*/LC_MESSAGES/*.po to .mo; fail on empty or fuzzy entries."
+    help = "Compile locale/*/LC_MESSAGES/*.po to .mo; fail on wrong or inconsistent entries."
 
     def add_arguments(self, parser):
         parser.add_argument("--check", action="store_true", help="Only check, write nothing.")
@@ -44,26 +62,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, check=False, if_stale=False, **options):
         problems = []
-        # The project catalog, plus each domain app's own (domains are translated side by side).
-        app_locales = [
-            Path(c.path) / "locale"
-            for c in apps.get_app_configs()
-            if c.name.startswith("cityloom.")
-        ]
-        for locale_dir in [*settings.LOCALE_PATHS, *app_locales]:
-            for po_path in sorted(Path(locale_dir).glob("*/LC_MESSAGES/*.po")):
-                if if_stale and not _is_stale(po_path):
-                    continue
-                catalog = polib.pofile(str(po_path))
-                for entry in catalog:
-                    if entry.obsolete:
-                        continue
-                    if "fuzzy" in entry.flags:
-                        problems.append(f"{po_path}:{entry.linenum}: fuzzy: {entry.msgid!r}")
-                    elif not entry.translated():
-                        problems.append(f"{po_path}:{entry.linenum}: untranslated: {entry.msgid!r}")
-                if not check:
-                    _save_mo(catalog, po_path.with_suffix(".mo"))
+        glossary = catalogs.load_glossary()
+        loaded = []
+        for po_path in catalog_paths():
+            catalog = polib.pofile(str(po_path))
+            language = catalogs.language_of(po_path)
+            loaded.append((po_path, language, catalog))
+            problems += catalogs.entry_problems(catalog, po_path, language, glossary)
+            if not check and (not if_stale or _is_stale(po_path)):
+                _save_mo(catalog, po_path.with_suffix(".mo"))
+        problems += catalogs.inconsistencies(loaded)
         if problems:
             raise CommandError("\n".join(problems))
         self.stdout.write("Catalogs complete." if check else "Catalogs compiled.")

@@ -38,7 +38,7 @@ class Dataset:
     ) -> Dataset:
         """Build a dataset, sorting units by code (and year) so results never depend on order."""
         codes = np.asarray(unit_codes, dtype=str)
-        values = np.array(X, dtype=np.float64, copy=True)
+        values = np.asarray(X, dtype=np.float64)
         if values.ndim != 2 or values.shape[0] != codes.shape[0]:
             raise DataFormatError(
                 f"X has shape {values.shape}, expected ({codes.shape[0]}, n_indicators)"
@@ -56,6 +56,7 @@ class Dataset:
                 seen.add(key)
         dens = {k: np.asarray(v, dtype=np.float64)[order] for k, v in (denominators or {}).items()}
         grps = {k: np.asarray(v, dtype=object)[order] for k, v in (groups or {}).items()}
+        # Indexing copies (the caller's array is never shared); one copy, not two.
         return cls(
             unit_codes=codes[order],
             X=values[order],

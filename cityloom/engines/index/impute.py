@@ -26,6 +26,32 @@ def impute_column(X: npt.NDArray[np.float64], *, stat: str = "mean") -> npt.NDAr
     return np.where(np.isnan(X), fill[np.newaxis, :], X)
 
 
+# Rows summed at a time by group: bounds the temporaries to a few MB whatever the
+# number of units.
+_ROW_CHUNK = 4_096
+
+
+def _group_sums(
+    Z: npt.NDArray[np.float64], code: npt.NDArray[np.intp], n_groups: int
+) -> npt.NDArray[np.float64]:
+    """Column sums of `Z` `(n, k)` per group: `(n_groups, k)`; rows with code -1 are skipped.
+
+    One `bincount` over every (group, column) cell of a chunk of rows: each cell is summed
+    in row order, as one `bincount` per column would, without a full-size temporary.
+    """
+    n, k = Z.shape
+    cells = n_groups * k
+    sums = np.zeros(cells)
+    for start in range(0, n, _ROW_CHUNK):
+        c = code[start : start + _ROW_CHUNK]
+        # Rows without a group go to one extra cell, dropped at the end.
+        cell = np.where(c >= 0, c * k, cells)[:, None] + np.arange(k)
+        np.minimum(cell, cells, out=cell)
+        block = np.ascontiguousarray(Z[start : start + _ROW_CHUNK])
+        sums += np.bincount(cell.ravel(), weights=block.ravel(), minlength=cells + 1)[:cells]
+    return sums.reshape(n_groups, k)
+
+
 def impute_group(
     X: npt.NDArray[np.float64], groups: npt.NDArray[np.object_], *, stat: str = "mean"
 ) -> npt.NDArray[np.float64]:
@@ -40,34 +66,26 @@ def impute_group(
     has_group = np.not_equal(groups, None)
     labels = np.where(has_group, groups, "").astype(str)
     if stat == "mean":
-        # Sums per group in one pass (no loop over groups: panels of many cities).
-        uniq, code = np.unique(labels[has_group], return_inverse=True)
-        rows_g = np.flatnonzero(has_group)
-        present = ~missing[rows_g]
-        values = X[rows_g]
-        g = uniq.size
-        sums = (
-            np.column_stack(
-                [
-                    np.bincount(
-                        code, weights=np.where(present[:, j], values[:, j], 0.0), minlength=g
-                    )
-                    for j in range(X.shape[1])
-                ]
-            )
-            if X.shape[1]
-            else np.zeros((g, 0))
-        )
-        counts = (
-            np.column_stack(
-                [np.bincount(code, weights=present[:, j], minlength=g) for j in range(X.shape[1])]
-            )
-            if X.shape[1]
-            else np.zeros((g, 0))
-        )
+        # All columns at once, in one pass over the rows: gaps count as zero in the sums
+        # and are subtracted from the group sizes in the counts.
+        uniq, inverse = np.unique(labels[has_group], return_inverse=True)
+        g, k = uniq.size, X.shape[1]
+        code = np.full(X.shape[0], -1, dtype=np.intp)
+        code[has_group] = inverse
+        gap_rows, gap_cols = np.nonzero(missing)
+        out[gap_rows, gap_cols] = 0.0
+        sums = _group_sums(out, code, g)
+        gap_code = code[gap_rows]
+        grouped = gap_code >= 0
+        gaps_per_group = np.bincount(
+            gap_code[grouped] * k + gap_cols[grouped], minlength=g * k
+        ).reshape(g, k)
+        counts = (np.bincount(inverse, minlength=g)[:, None] - gaps_per_group).astype(np.float64)
         with np.errstate(invalid="ignore", divide="ignore"):
             means = sums / counts
-        out[rows_g] = np.where(missing[rows_g], means[code], X[rows_g])
+        fill = np.full(gap_rows.size, np.nan)
+        fill[grouped] = means[gap_code[grouped], gap_cols[grouped]]
+        out[gap_rows, gap_cols] = fill
         return out
     for label in np.unique(labels[has_group]):
         rows = np.flatnonzero(labels == label)

@@ -105,6 +105,10 @@ class NormaliseMethod:
         return cls(method, merged)
 
 
+# Rows processed at a time by `fit`: the copies stay a few MB whatever the units.
+_ROW_CHUNK = 4_096
+
+
 def _nan_reduce(func: Any, X: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     with np.errstate(invalid="ignore"):
         import warnings
@@ -112,6 +116,43 @@ def _nan_reduce(func: Any, X: npt.NDArray[np.float64]) -> npt.NDArray[np.float64
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             return func(X, axis=0)
+
+
+def _column_stats(
+    X: npt.NDArray[np.float64], directions: npt.NDArray[np.float64]
+) -> tuple[npt.NDArray[np.float64], ...]:
+    """Min, max, mean, sd (n - 1) and count of each column of `X * directions`, NaN ignored.
+
+    The rows are streamed in chunks (no full-size copy); with a single chunk the sums are
+    those of `np.nanmean` and `np.nanstd(ddof=1)`, operation for operation.
+    """
+    n, k = X.shape
+    lo, hi = np.full(k, np.inf), np.full(k, -np.inf)
+    total, count = np.zeros(k), np.zeros(k, dtype=np.intp)
+    chunks = [slice(a, min(n, a + _ROW_CHUNK)) for a in range(0, n, _ROW_CHUNK)]
+    for rows in chunks:
+        S = X[rows] * directions
+        gap = np.isnan(S)
+        np.fmin(lo, _nan_reduce(np.nanmin, S), out=lo)
+        np.fmax(hi, _nan_reduce(np.nanmax, S), out=hi)
+        count += np.sum(~gap, axis=0, dtype=np.intp)
+        S[gap] = 0.0
+        total += np.sum(S, axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = total / count
+        squares = np.zeros(k)
+        for rows in chunks:
+            S = X[rows] * directions
+            gap = np.isnan(S)
+            np.subtract(S, mean, out=S)
+            S[gap] = 0.0
+            np.multiply(S, S, out=S)
+            squares += np.sum(S, axis=0)
+        sd = np.sqrt(squares / (count - 1))
+    empty = count == 0
+    lo[empty], hi[empty], mean[empty] = np.nan, np.nan, np.nan
+    sd[count < 2] = np.nan
+    return lo, hi, mean, sd, count
 
 
 class Normaliser:
@@ -151,16 +192,14 @@ class Normaliser:
         unit_codes: Sequence[str] | npt.NDArray[np.str_] | None = None,
     ) -> Normaliser:
         """Learn min, max, mean, sd, reference values and base distributions from `X`."""
-        S = X * self.directions
-        self.min_ = _nan_reduce(np.nanmin, S)
-        self.max_ = _nan_reduce(np.nanmax, S)
-        self.mean_ = _nan_reduce(np.nanmean, S)
-        self.sd_ = _nan_reduce(lambda a, axis: np.nanstd(a, axis=axis, ddof=1), S)
-        self.n_available_ = np.count_nonzero(~np.isnan(S), axis=0)
-        self.ref_ = np.full(S.shape[1], np.nan)
+        k = X.shape[1]
+        self.min_, self.max_, self.mean_, self.sd_, self.n_available_ = _column_stats(
+            X, self.directions
+        )
+        self.ref_ = np.full(k, np.nan)
         self.sorted_: dict[int, npt.NDArray[np.float64]] = {}
         self.warnings_: list[DivisionByZeroWarning] = []
-        self.zero_divisor_ = np.zeros(S.shape[1], dtype=bool)
+        self.zero_divisor_ = np.zeros(k, dtype=bool)
         for j, m in enumerate(self.methods):
             name = m.method
             if self.n_available_[j] == 0:
@@ -174,7 +213,7 @@ class Normaliser:
             if name == "fracmax" and self.max_[j] == 0:
                 self._divides_by_zero(j, MAXIMUM_IS_ZERO)
             if name in ("rank", "prank", "borda"):
-                col = S[:, j]
+                col = X[:, j] * self.directions[j]
                 self.sorted_[j] = np.sort(col[~np.isnan(col)])
             if name == "dist2ref":
                 ref = str(m.params["ref"])
@@ -191,7 +230,7 @@ class Normaliser:
                     )
                 # In a pooled panel the reference unit has several rows: its latest one
                 # (rows are sorted by year) is the reference.
-                self.ref_[j] = S[rows[-1], j]
+                self.ref_[j] = X[rows[-1], j] * self.directions[j]
                 if np.isnan(self.ref_[j]):
                     raise MissingReferenceError(
                         "reference unit has no value", indicator=self.codes[j], unit=ref
@@ -221,68 +260,103 @@ class Normaliser:
         )
 
     def transform(self, X: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        """Apply the fitted parameters to `X` `(n_units, n_indicators)`; NaN stays NaN."""
-        S = X * self.directions
-        out = np.empty_like(S)
+        """Apply the fitted parameters to `X` `(n_units, n_indicators)`; NaN stays NaN.
+
+        The result is the one full-size array written: each method works in place on it
+        (on a copy of its columns only when several methods share the indicators).
+        """
+        out = np.multiply(X, self.directions, dtype=np.float64)
         by_method: dict[str, list[int]] = {}
         for j, m in enumerate(self.methods):
             by_method.setdefault(m.method, []).append(j)
         for name, cols_list in by_method.items():
-            cols = np.array(cols_list)
-            x = S[:, cols]
-            p = [self.methods[j].params for j in cols_list]
-
-            def param(key: str, p: list[Mapping[str, Any]] = p) -> npt.NDArray[np.float64]:
-                return np.array([float(q[key]) for q in p])
-
-            lo, hi = self.min_[cols], self.max_[cols]
+            every = len(cols_list) == out.shape[1]
+            cols = slice(None) if every else np.array(cols_list)
+            x = out if every else out[:, cols]
             with np.errstate(invalid="ignore", divide="ignore"):
-                if name == "minmax":
-                    y = (x - lo) / (hi - lo) * (param("upper") - param("lower")) + param("lower")
-                elif name == "zscore":
-                    y = (x - self.mean_[cols]) / self.sd_[cols] * param("sd") + param("mean")
-                elif name == "scaled":
-                    y = (x - param("lower")) / (param("upper") - param("lower")) * 100
-                elif name == "dist2max":
-                    y = 1 - (hi - x) / (hi - lo)
-                elif name in ("dist2ref", "dist2targ"):
-                    ref = (
-                        self.ref_[cols]
-                        if name == "dist2ref"
-                        else self.targets[cols] * self.directions[cols]
-                    )
-                    y = 1 - (ref - x) / (ref - lo)
-                    cap = np.array([bool(q["cap_max"]) for q in p])
-                    y = np.where(cap & (y > 1), 1.0, y)
-                elif name == "fracmax":
-                    y = x / hi
-                elif name in ("rank", "prank", "borda"):
-                    y = np.empty_like(x)
-                    for c, j in enumerate(cols_list):
-                        col = x[:, c]
-                        # Rank among the fitted values: 1 + number strictly below, so
-                        # ties share the lowest rank, as R's rank(ties.method = "min").
-                        r = np.searchsorted(self.sorted_[j], col, side="left") + 1.0
-                        r[np.isnan(col)] = np.nan
-                        if name == "prank":
-                            r = (r - 1) / (self.n_available_[j] - 1)
-                        elif name == "borda":
-                            r = r - 1
-                        y[:, c] = r
-                elif name == "goalposts":
-                    lower, upper = param("lower"), param("upper")
-                    d = self.directions[cols]
-                    # x is already x * Direction, so the posts flip with it: for a
-                    # lower-is-better indicator, x_orig = lower scores 1, upper scores 0.
-                    a = np.where(d < 0, -upper, lower)
-                    b = np.where(d < 0, -lower, upper)
-                    y = np.clip((x - a) / (b - a), 0.0, 1.0) * param("scale")
-                else:  # none
-                    y = x
-            out[:, cols] = y
+                self._transform_in_place(name, x, cols_list)
+            if not every:
+                out[:, cols] = x
         if self.zero_division == "missing":
             out[:, self.zero_divisor_] = np.nan
         return out
+
+    def _transform_in_place(
+        self, name: str, x: npt.NDArray[np.float64], cols_list: list[int]
+    ) -> None:
+        """Normalise `x` (the direction-adjusted columns `cols_list`) with method `name`."""
+        cols = np.array(cols_list)
+        p = [self.methods[j].params for j in cols_list]
+
+        def param(key: str) -> npt.NDArray[np.float64]:
+            return np.array([float(q[key]) for q in p])
+
+        lo, hi = self.min_[cols], self.max_[cols]
+        # Each formula keeps the order of operations of its definition (same rounding).
+        if name == "minmax":
+            # (x - lo) / (hi - lo) * (upper - lower) + lower
+            np.subtract(x, lo, out=x)
+            np.divide(x, hi - lo, out=x)
+            np.multiply(x, param("upper") - param("lower"), out=x)
+            np.add(x, param("lower"), out=x)
+        elif name == "zscore":
+            # (x - mean) / sd * sd_target + mean_target
+            np.subtract(x, self.mean_[cols], out=x)
+            np.divide(x, self.sd_[cols], out=x)
+            np.multiply(x, param("sd"), out=x)
+            np.add(x, param("mean"), out=x)
+        elif name == "scaled":
+            # (x - lower) / (upper - lower) * 100
+            np.subtract(x, param("lower"), out=x)
+            np.divide(x, param("upper") - param("lower"), out=x)
+            np.multiply(x, 100, out=x)
+        elif name == "dist2max":
+            # 1 - (hi - x) / (hi - lo)
+            np.subtract(hi, x, out=x)
+            np.divide(x, hi - lo, out=x)
+            np.subtract(1, x, out=x)
+        elif name in ("dist2ref", "dist2targ"):
+            ref = (
+                self.ref_[cols]
+                if name == "dist2ref"
+                else self.targets[cols] * self.directions[cols]
+            )
+            # 1 - (ref - x) / (ref - lo), capped at 1 where asked
+            np.subtract(ref, x, out=x)
+            np.divide(x, ref - lo, out=x)
+            np.subtract(1, x, out=x)
+            cap = np.array([bool(q["cap_max"]) for q in p])
+            if cap.any():
+                capped = x[:, cap]
+                capped[capped > 1] = 1.0
+                x[:, cap] = capped
+        elif name == "fracmax":
+            np.divide(x, hi, out=x)
+        elif name in ("rank", "prank", "borda"):
+            for c, j in enumerate(cols_list):
+                col = x[:, c]
+                # Rank among the fitted values: 1 + number strictly below, so
+                # ties share the lowest rank, as R's rank(ties.method = "min").
+                r = np.searchsorted(self.sorted_[j], col, side="left") + 1.0
+                r[np.isnan(col)] = np.nan
+                if name == "prank":
+                    r = (r - 1) / (self.n_available_[j] - 1)
+                elif name == "borda":
+                    r = r - 1
+                x[:, c] = r
+        elif name == "goalposts":
+            lower, upper = param("lower"), param("upper")
+            d = self.directions[cols]
+            # x is already x * Direction, so the posts flip with it: for a
+            # lower-is-better indicator, x_orig = lower scores 1, upper scores 0.
+            a = np.where(d < 0, -upper, lower)
+            b = np.where(d < 0, -lower, upper)
+            # clip((x - a) / (b - a), 0, 1) * scale
+            np.subtract(x, a, out=x)
+            np.divide(x, b - a, out=x)
+            np.clip(x, 0.0, 1.0, out=x)
+            np.multiply(x, param("scale"), out=x)
+        # none: x as it is
 
     def fit_transform(
         self,

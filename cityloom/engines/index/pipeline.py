@@ -136,9 +136,10 @@ def _prepare(ds: Dataset, fw: Framework, spec: PipelineSpec) -> _Prepared:
         dropped = tuple(codes[~keep].tolist())
         if not keep.any():
             raise NoDataError(step="screen", unit=str(codes[0]) if codes.size else "")
-        X = X[keep]
-        codes = codes[keep]
-        times = None if times is None else times[keep]
+        if not keep.all():  # every unit kept: the same array, not a copy
+            X = X[keep]
+            codes = codes[keep]
+            times = None if times is None else times[keep]
     stages["Screened"] = Stage(codes, times, X)
     report = None
     if spec.treat is not None:
@@ -280,6 +281,47 @@ def _cached(cache: dict[str, Any] | None, key: str, compute: Callable[[], Any]) 
     return cache[key]
 
 
+def _up_to_normalised(
+    dataset: Dataset,
+    fw: Framework,
+    spec: PipelineSpec,
+    years: Years,
+    normaliser: Normaliser | None,
+    cache: dict[str, Any] | None,
+) -> tuple[Editions, Values, Normalisers]:
+    """Every step up to normalisation, per edition, reusing `cache` (see `build`)."""
+    pre_key = "pre:" + spec.key("denominate", "impute", "screen", "treat")
+    prepared: Editions = _cached(
+        cache, pre_key, lambda: _prepare_editions(dataset, fw, spec, years)
+    )
+    treated = {y: prepared[y].stages["Treated"] for y in years}
+    # A base normaliser comes from outside the pipeline: its results are not cached.
+    norm_cache = cache if normaliser is None else None
+    normalised, normalisers = _cached(
+        norm_cache,
+        pre_key + "|norm:" + spec.key("normalise"),
+        lambda: _normalise_editions(fw, spec, treated, normaliser),
+    )
+    return prepared, normalised, normalisers
+
+
+def normalised_edition(
+    dataset: Dataset,
+    framework: Framework,
+    pipeline: PipelineSpec | Mapping[str, Any],
+    *,
+    cache: dict[str, Any] | None = None,
+) -> tuple[npt.NDArray[np.str_], npt.NDArray[np.float64]]:
+    """The units kept and their normalised indicators `(n_units, n_indicators)`.
+
+    For a dataset of one edition; the same steps and `cache` as `build`, without the
+    aggregation (the uncertainty analysis aggregates many weight sets at once).
+    """
+    spec = _parse(pipeline, framework)
+    prepared, normalised, _ = _up_to_normalised(dataset, framework, spec, [None], None, cache)
+    return prepared[None].stages["Treated"].unit_codes, normalised[None]
+
+
 def build(
     dataset: Dataset,
     framework: Framework,
@@ -299,18 +341,10 @@ def build(
     spec = _parse(pipeline, framework)
     fw = framework
     years: Years = list(dataset.years()) if dataset.is_panel else [None]
-    pre_key = "pre:" + spec.key("denominate", "impute", "screen", "treat")
-    prepared: Editions = _cached(
-        cache, pre_key, lambda: _prepare_editions(dataset, fw, spec, years)
+    prepared, normalised, normalisers = _up_to_normalised(
+        dataset, fw, spec, years, normaliser, cache
     )
     treated = {y: prepared[y].stages["Treated"] for y in years}
-    # A base normaliser comes from outside the pipeline: its results are not cached.
-    norm_cache = cache if normaliser is None else None
-    normalised, normalisers = _cached(
-        norm_cache,
-        pre_key + "|norm:" + spec.key("normalise"),
-        lambda: _normalise_editions(fw, spec, treated, normaliser),
-    )
 
     agg_weights = dict(spec.aggregate.weights or {}) if spec.aggregate else {}
     agg_weights.update(weights or {})

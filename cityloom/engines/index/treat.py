@@ -15,10 +15,20 @@ All columns are treated at once: each loop step works on the columns still faili
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+
+# Indicators copied out of `(n_units, n_indicators)` at a time, one row each: every
+# reduction then runs over contiguous memory, and the copies stay a few MB (at least 8
+# indicators, more when there are few units).
+_BLOCK_CELLS = 1 << 20
+
+
+def _block(n_units: int) -> int:
+    return max(8, _BLOCK_CELLS // max(1, n_units))
 
 
 def _skew_kurt_rows(
@@ -28,13 +38,26 @@ def _skew_kurt_rows(
     present = ~np.isnan(T)
     n = present.sum(axis=1).astype(np.float64)
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.nansum(T, axis=1) / n
-        d = T - mean[:, None]
-        d[~present] = 0.0
+        # d = T - mean with missing values as 0, in one array (the sums of np.nansum).
+        d = np.where(present, T, 0.0)
+        mean = d.sum(axis=1) / n
+        np.subtract(d, mean[:, None], out=d)
+        np.multiply(d, present, out=d)
         d2 = d * d
         s2 = d2.sum(axis=1)
         s3 = np.einsum("ij,ij->i", d2, d)
         s4 = np.einsum("ij,ij->i", d2, d2)
+    return _skew_kurt_from_sums(n, s2, s3, s4)
+
+
+def _skew_kurt_from_sums(
+    n: npt.NDArray[np.float64],
+    s2: npt.NDArray[np.float64],
+    s3: npt.NDArray[np.float64],
+    s4: npt.NDArray[np.float64],
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Skew and kurtosis from the counts and the sums of centred powers 2, 3 and 4."""
+    with np.errstate(invalid="ignore", divide="ignore"):
         skew = np.sqrt(n) * s3 / s2**1.5 * np.sqrt(n * (n - 1)) / (n - 2)
         r = n * s4 / (s2 * s2)
         kurt = ((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3))
@@ -45,6 +68,42 @@ def _skew_kurt_rows(
     return skew, kurt
 
 
+# Values per piece in `_skew_kurt_dense` (three temporaries of 64 KB).
+_DENSE_CHUNK = 8_192
+
+
+def _skew_kurt_dense(v: npt.NDArray[np.float64]) -> tuple[float, float]:
+    """Skew and kurtosis of the values `v` `(n,)`, none missing (one indicator's).
+
+    The formulas of `_skew_kurt_from_sums`, on scalars (called once per step).
+    """
+    n = np.float64(v.size)
+    mean = v.sum() / n
+    s2 = s3 = s4 = np.float64(0.0)
+    # A cache-sized piece at a time: the centred powers never leave the CPU cache.
+    for start in range(0, v.size, _DENSE_CHUNK):
+        d = v[start : start + _DENSE_CHUNK] - mean
+        d2 = d * d
+        s2 += d2.sum()
+        s3 += np.einsum("i,i->", d2, d)
+        s4 += np.einsum("i,i->", d2, d2)
+    if not s2 > 0 or n < 3:
+        return math.nan, math.nan
+    # NumPy scalars: an underflow to 0 or an overflow gives inf or NaN, as for arrays.
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        skew = np.sqrt(n) * s3 / s2**1.5 * np.sqrt(n * (n - 1)) / (n - 2)
+        if n < 4:
+            return float(skew), math.nan
+        r = n * s4 / (s2 * s2)
+        kurt = ((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3))
+    return float(skew), float(kurt)
+
+
+def _passes_one(skew: float, kurt: float, skew_thresh: float, kurt_thresh: float) -> bool:
+    """`passes` for one indicator, on plain floats."""
+    return abs(skew) < skew_thresh or kurt < kurt_thresh or math.isnan(skew) or math.isnan(kurt)
+
+
 def skew_kurt(
     X: npt.NDArray[np.float64],
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
@@ -53,7 +112,13 @@ def skew_kurt(
     `X` is `(n_units, n_columns)`; both results are `(n_columns,)`. A column with fewer than
     3 (skew) or 4 (kurtosis) values, or with no spread, gives NaN.
     """
-    return _skew_kurt_rows(np.ascontiguousarray(X.T))
+    k = X.shape[1]
+    skew, kurt = np.empty(k), np.empty(k)
+    block = _block(X.shape[0])
+    for j0 in range(0, k, block):
+        j1 = min(k, j0 + block)
+        skew[j0:j1], kurt[j0:j1] = _skew_kurt_rows(np.ascontiguousarray(X[:, j0:j1].T))
+    return skew, kurt
 
 
 def passes(
@@ -120,51 +185,64 @@ def winsorise(
     Returns the winsorised copy, the count of winsorised points `(k,)`, and the point codes
     `(n, k)` (WINHI for points set to the next value down, WINLO up).
     """
-    T = np.array(X.T, order="C", copy=True)
-    Tw, nwin, flags = _winsorise_rows(T, winmax, skew_thresh, kurt_thresh)
-    return np.ascontiguousarray(Tw.T), nwin, np.ascontiguousarray(flags.T)
-
-
-def _winsorise_rows(
-    T: npt.NDArray[np.float64],
-    winmax: npt.NDArray[np.float64],
-    skew_thresh: npt.NDArray[np.float64],
-    kurt_thresh: npt.NDArray[np.float64],
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.int8]]:
-    """`winsorise` on `T` `(k, n)`: one row per indicator, modified in place and returned."""
-    k, n = T.shape
-    flags = np.zeros((k, n), dtype=np.int8)
+    out = X.copy()
+    k = X.shape[1]
     nwin = np.zeros(k)
-    skew, kurt = _skew_kurt_rows(T)
-    active = ~passes(skew, kurt, skew_thresh, kurt_thresh) & (nwin < winmax)
-    while active.any():
-        rows = np.flatnonzero(active)
-        up = skew[rows] >= 0
-        with np.errstate(invalid="ignore"):
-            for sel, flag in ((rows[up], WINHI), (rows[~up], WINLO)):
-                if not sel.size:
-                    continue
-                sub = T[sel]
-                extreme = np.nanmax(sub, axis=1) if flag == WINHI else np.nanmin(sub, axis=1)
-                at = sub == extreme[:, None]
-                rest = np.where(at, np.nan, sub)
-                nxt = np.nanmax(rest, axis=1) if flag == WINHI else np.nanmin(rest, axis=1)
-                T[sel] = np.where(at, nxt[:, None], sub)
-                # COINr keeps the last set of positions of each side: the clipped points
-                # of earlier steps are tied at the new extreme, so they are in it again.
-                f = flags[sel]
-                f &= ~np.int8(flag)
-                f |= at.astype(np.int8) * np.int8(flag)
-                flags[sel] = f
-        nwin[rows] = np.count_nonzero(flags[rows] & WINHI, axis=1) + np.count_nonzero(
-            flags[rows] & WINLO, axis=1
-        )
-        s, kt = _skew_kurt_rows(T[rows])
-        skew[rows], kurt[rows] = s, kt
-        still = ~passes(s, kt, skew_thresh[rows], kurt_thresh[rows]) & (nwin[rows] < winmax[rows])
-        active[:] = False
-        active[rows[still]] = True
-    return T, nwin, flags
+    flags = np.zeros(X.shape, dtype=np.int8)
+    block = _block(X.shape[0])
+    for j0 in range(0, k, block):
+        j1 = min(k, j0 + block)
+        T = np.array(X[:, j0:j1].T, order="C")  # a copy: T is modified in place
+        skew, kurt = _skew_kurt_rows(T)
+        for r in np.flatnonzero(~passes(skew, kurt, skew_thresh[j0:j1], kurt_thresh[j0:j1])):
+            j = j0 + r
+            nwin[j], _, _ = _winsorise_row(
+                T[r], flags[:, j], winmax[j], skew_thresh[j], kurt_thresh[j], skew[r], kurt[r]
+            )
+        out[:, j0:j1] = T.T
+    return out, nwin, flags
+
+
+def _winsorise_row(
+    row: npt.NDArray[np.float64],
+    flags: npt.NDArray[np.int8],
+    winmax: float,
+    skew_thresh: float,
+    kurt_thresh: float,
+    skew: float,
+    kurt: float,
+) -> tuple[float, float, float]:
+    """Winsorise one indicator `row` `(n,)` in place, and write its point `flags` `(n,)`.
+
+    `skew` and `kurt` are the row's current values (computed once by the caller). Returns
+    the count of winsorised points and the skew and kurtosis after the last step. The
+    steps work on the available values only, copied once: missing values never move.
+    """
+    present = np.flatnonzero(~np.isnan(row))
+    v = row[present]
+    high = low = np.zeros(0, dtype=np.intp)  # positions in `v` of the last clipped points
+    nwin = 0
+    while not _passes_one(skew, kurt, skew_thresh, kurt_thresh) and nwin < winmax:
+        # The failing check has spread, so `at` never covers every value.
+        if skew >= 0:
+            at = np.flatnonzero(v == v.max())
+            v[at] = -np.inf
+            v[at] = v.max()
+            high = at
+        else:
+            at = np.flatnonzero(v == v.min())
+            v[at] = np.inf
+            v[at] = v.min()
+            low = at
+        # COINr keeps the last set of positions of each side: the clipped points of
+        # earlier steps are tied at the new extreme, so they are in it again.
+        nwin = high.size + low.size
+        skew, kurt = _skew_kurt_dense(v)
+    row[present] = v
+    flags[:] = 0
+    flags[present[high]] = WINHI
+    flags[present[low]] |= np.int8(WINLO)
+    return float(nwin), skew, kurt
 
 
 def log_ct(X: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
@@ -188,39 +266,48 @@ def treat(
     """Treat the columns of `X` `(n, k)` where `active`; settings are `(k,)` arrays.
 
     `winmax` = inf means no limit. Returns the treated copy and the report.
+
+    Indicators are taken `_BLOCK` at a time into a small transposed copy (one row each);
+    skew and kurtosis are computed once per column and after each step that changes it,
+    winsorisation and the log work in place on that copy, and only blocks with a treated
+    indicator are written back into the result.
     """
     n, k = X.shape
-    # Work one row per indicator: every reduction then runs over contiguous memory.
-    T = np.array(X.T, order="C", copy=True)  # never a view: T is modified in place
+    out = X.copy()
     nan_k = np.full(k, np.nan)
-    skew0, kurt0 = _skew_kurt_rows(T)
-    pass0 = passes(skew0, kurt0, skew_thresh, kurt_thresh)
+    skew0, kurt0 = nan_k.copy(), nan_k.copy()
     nwin, pass1, skew1, kurt1 = nan_k.copy(), nan_k.copy(), nan_k.copy(), nan_k.copy()
     pass2, skew2, kurt2 = nan_k.copy(), nan_k.copy(), nan_k.copy()
+    pass0 = np.zeros(k, dtype=bool)
     log = np.zeros(k, dtype=bool)
-    flags = np.zeros((k, n), dtype=np.int8)
-    fail = np.flatnonzero(active & ~pass0)
-    if fail.size:
-        original = T[fail]
-        Tw, nw, fl = _winsorise_rows(
-            original.copy(), winmax[fail], skew_thresh[fail], kurt_thresh[fail]
-        )
-        s1, k1 = _skew_kurt_rows(Tw)
-        p1 = passes(s1, k1, skew_thresh[fail], kurt_thresh[fail])
-        nwin[fail], skew1[fail], kurt1[fail], pass1[fail] = nw, s1, k1, p1
-        still = np.flatnonzero(~p1)
-        if still.size:
-            cols = fail[still]
-            base = Tw[still] if combine else original[still]
-            logged = log_ct(base.T).T
-            s2, k2 = _skew_kurt_rows(logged)
-            Tw[still] = logged
-            log[cols] = True
-            skew2[cols], kurt2[cols] = s2, k2
-            pass2[cols] = passes(s2, k2, skew_thresh[cols], kurt_thresh[cols])
-            fl[still] |= np.int8(LOG)
-        T[fail] = Tw
-        flags[fail] = fl
+    flags = np.zeros((n, k), dtype=np.int8)
+    block = _block(X.shape[0])
+    for j0 in range(0, k, block):
+        j1 = min(k, j0 + block)
+        T = np.array(X[:, j0:j1].T, order="C")  # a copy: T is modified in place
+        s0, k0 = _skew_kurt_rows(T)
+        skew0[j0:j1], kurt0[j0:j1] = s0, k0
+        pass0[j0:j1] = passes(s0, k0, skew_thresh[j0:j1], kurt_thresh[j0:j1])
+        fail = np.flatnonzero(active[j0:j1] & ~pass0[j0:j1])
+        for r in fail:
+            j = j0 + r
+            row = T[r]
+            original = None if combine else row.copy()
+            f = np.empty(n, dtype=np.int8)
+            nwin[j], skew1[j], kurt1[j] = _winsorise_row(
+                row, f, winmax[j], skew_thresh[j], kurt_thresh[j], s0[r], k0[r]
+            )
+            pass1[j] = _passes_one(skew1[j], kurt1[j], skew_thresh[j], kurt_thresh[j])
+            if not pass1[j]:
+                base = row if original is None else original
+                row[:] = log_ct(base[:, np.newaxis])[:, 0]
+                s2, k2 = _skew_kurt_rows(row[np.newaxis, :])
+                log[j], skew2[j], kurt2[j] = True, s2[0], k2[0]
+                pass2[j] = passes(s2[0], k2[0], skew_thresh[j], kurt_thresh[j])
+                f |= np.int8(LOG)
+            flags[:, j] = f
+        if fail.size:
+            out[:, j0:j1] = T.T
     report = TreatReport(
         codes=codes,
         treated=active.copy(),
@@ -235,6 +322,6 @@ def treat(
         pass2=pass2,
         skew2=skew2,
         kurt2=kurt2,
-        point_codes=np.ascontiguousarray(flags.T),
+        point_codes=flags,
     )
-    return np.ascontiguousarray(T.T), report
+    return out, report

@@ -98,7 +98,7 @@ class MethodForm(forms.Form):
         method = Method.from_pipeline(edition.pipeline)
         for node in self.axes:
             self.fields[f"weight_{node.pk}"] = forms.FloatField(
-                label=_("Weight of %(axis)s") % {"axis": node.display_name},
+                label=_("Weight — %(axis)s") % {"axis": node.display_name},
                 min_value=0,
                 initial=method.weights.get(node.code, node.weight),
             )

@@ -11,6 +11,7 @@ from cityloom.core.axes import Axis
 from cityloom.core.i18n import translated
 from cityloom.core.models import TimeStampedModel
 from cityloom.network.models import City, Commission
+from cityloom.study.names import LocalName, local_name
 
 
 class Framework(TimeStampedModel):
@@ -39,8 +40,8 @@ class Framework(TimeStampedModel):
         return self.name
 
     @property
-    def display_name(self) -> str:
-        return translated(self, "name")
+    def display_name(self) -> LocalName:
+        return local_name(self)
 
 
 class NodeQuerySet(models.QuerySet):
@@ -96,6 +97,8 @@ class Node(models.Model):
     axis = models.CharField(_("axis"), max_length=20, choices=Axis, blank=True)
     weight = models.FloatField(_("weight"), default=1.0)
     unit = models.CharField(_("unit"), max_length=120, blank=True)
+    unit_fr = models.CharField(_("unit (French)"), max_length=120, blank=True)
+    unit_es = models.CharField(_("unit (Spanish)"), max_length=120, blank=True)
     direction = models.CharField(
         _("direction"), max_length=20, choices=Direction, default=Direction.HIGHER
     )
@@ -124,8 +127,12 @@ class Node(models.Model):
         return f"{self.code} {self.name}"
 
     @property
-    def display_name(self) -> str:
-        return translated(self, "name")
+    def display_name(self) -> LocalName:
+        return local_name(self)
+
+    @property
+    def display_unit(self) -> LocalName:
+        return local_name(self, "unit")
 
     @property
     def is_core(self) -> bool:

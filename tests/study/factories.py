@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import yaml
 from django.contrib.auth import get_user_model
 
 from cityloom.study.models import Edition, Questionnaire
@@ -47,6 +48,26 @@ tree:
 """
 
 User = get_user_model()
+
+
+def translated(text: str) -> str:
+    """A framework file with every name and unit also in French and Spanish, as imports ask."""
+
+    def complete(names):
+        names = names if isinstance(names, dict) else {"en": names}
+        return {"fr": f"{names['en']} (fr)", "es": f"{names['en']} (es)", **names}
+
+    def walk(nodes):
+        for node in nodes:
+            node["name"] = complete(node["name"])
+            if "unit" in node:
+                node["unit"] = complete(node["unit"])
+            walk(node.get("children", []) + node.get("indicators", []))
+
+    data = yaml.safe_load(text)
+    data["name"] = complete(data["name"])
+    walk(data["tree"])
+    return yaml.safe_dump(data, allow_unicode=True)
 
 
 def small_framework():

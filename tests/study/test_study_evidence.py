@@ -173,6 +173,8 @@ def test_evidence_stored_before_the_policy_moves_to_a_random_name(client, settin
     executor.migrate([("study", "0002_cityresult_axes")])
     executor = MigrationExecutor(connection)
     executor.migrate([("study", "0003_value_evidence_name_and_type")])
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes("study"))
 
     kept.refresh_from_db()
     fake.refresh_from_db()

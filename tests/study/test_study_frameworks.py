@@ -11,7 +11,7 @@ from cityloom.study.services.frameworks import (
     import_framework,
     read_framework,
 )
-from tests.study.factories import SMALL_FRAMEWORK, small_framework
+from tests.study.factories import SMALL_FRAMEWORK, small_framework, translated
 
 pytestmark = pytest.mark.django_db
 
@@ -112,7 +112,7 @@ def test_malformed_files(text, message):
 
 def test_command_imports_a_file(tmp_path, capsys):
     path = tmp_path / "small.yaml"
-    path.write_text(SMALL_FRAMEWORK)
+    path.write_text(translated(SMALL_FRAMEWORK))
     call_command("study", "import-framework", str(path))
     assert "Imported small-test: 6 indicators." in capsys.readouterr().out
     assert Framework.objects.get(slug="small-test").name_fr == "Petit cadre de test"

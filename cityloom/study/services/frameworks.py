@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 import yaml
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from pydantic import (
     AfterValidator,
@@ -21,6 +22,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from cityloom.core.axes import Axis
+from cityloom.core.languages import language_name
 from cityloom.core.models import record
 from cityloom.study.models import Framework, Node
 
@@ -44,6 +46,8 @@ VALUE_TYPES = {v.value for v in Node.ValueType}
 # Ranges as the 2012 questionnaire printed them (en dashes).
 DEFAULT_CATEGORIES = ["0\u201325 %", "26\u201350 %", "51\u201375 %", "76\u2013100 %"]
 MAX_FILE_SIZE = 2 * 1024 * 1024
+# Every name and unit of a framework the secretariat imports is given in these languages.
+LANGUAGES = ("en", "fr", "es")
 
 
 class FrameworkImportError(StudyError):
@@ -87,7 +91,7 @@ def _categories(raw: dict) -> list[str]:
 def _value_type(raw: dict) -> str | None:
     value_type = raw.get("value_type")
     if value_type is None:
-        unit = str(raw.get("unit", "")).lower()
+        unit = _names(raw.get("unit")).get("en", "").lower()
         return Node.ValueType.PERCENTAGE if unit.startswith("percent") else Node.ValueType.NUMBER
     return value_type if value_type in VALUE_TYPES else None
 
@@ -340,8 +344,14 @@ class _TreeReader:
                 _("%(code)s: unknown value type “%(type)s”.")
                 % {"code": code, "type": item.get("value_type")}
             )
+        unit = item.get("unit")
+        units = _names(unit if isinstance(unit, dict) else str(unit if unit is not None else ""))
+        if isinstance(unit, dict) and "en" not in units:
+            problems.append(_("%(code)s: the unit in English is missing.") % {"code": code})
         attrs = {
-            "unit": str(item.get("unit", ""))[:120],
+            "unit": units.get("en", "")[:120],
+            "unit_fr": units.get("fr", "")[:120],
+            "unit_es": units.get("es", "")[:120],
             "direction": direction,
             "tier": tier or "",
             "value_type": value_type or Node.ValueType.NUMBER,
@@ -354,6 +364,44 @@ class _TreeReader:
             low, high = item.get("scale", [0, 100] if "share" in unit else [1, 5])
             attrs.update(min_value=float(low), max_value=float(high))
         return attrs
+
+
+def missing_translations(data: FrameworkData) -> list[str]:
+    """What a framework lacks to read in every platform language: one line per language and kind.
+
+    Empty when the framework's name and every node's name (and every indicator's unit, where
+    it has one) is given in English, French and Spanish.
+    """
+    problems = []
+    for lang in LANGUAGES[1:]:
+        names = [n.code for n in data.nodes if not n.names.get(lang)]
+        if not data.names.get(lang):
+            names.insert(0, _("the framework itself"))
+        units = [
+            n.code for n in data.nodes if n.attrs.get("unit") and not n.attrs.get(f"unit_{lang}")
+        ]
+        for codes, message in (
+            (names, _("Names missing in %(language)s (%(count)s): %(codes)s.")),
+            (units, _("Units missing in %(language)s (%(count)s): %(codes)s.")),
+        ):
+            if codes:
+                problems.append(
+                    message
+                    % {
+                        "language": language_name(lang),
+                        "count": len(codes),
+                        "codes": ", ".join(codes),
+                    }
+                )
+    return problems
+
+
+def read_complete_framework(text: str | bytes) -> FrameworkData:
+    """`read_framework`, also refusing a name or unit missing in one of the platform languages."""
+    data = read_framework(text)
+    if problems := missing_translations(data):
+        raise FrameworkImportError(problems)
+    return data
 
 
 def _crosswalk_axes(slug: str, nodes: list[NodeData]) -> dict[str, str]:
@@ -429,14 +477,14 @@ def import_framework_file(path: Path | str, *, by=None) -> Framework:
         raise FrameworkImportError(
             [_("The file cannot be read: %(error)s") % {"error": exc}]
         ) from None
-    return import_framework(read_framework(text), by=by)
+    return import_framework(read_complete_framework(text), by=by)
 
 
 def ensure_shipped_frameworks() -> dict[str, Framework]:
     """The shipped frameworks (Giffinger 2007 first, the default), imported once."""
     out = {}
     for name in SHIPPED:
-        data = read_framework((FRAMEWORKS_DIR / name).read_bytes())
+        data = read_complete_framework((FRAMEWORKS_DIR / name).read_bytes())
         framework = Framework.objects.filter(slug=data.slug).first()
         out[data.slug] = framework or import_framework(data)
     return out
@@ -485,13 +533,19 @@ def derive_framework(*, slug: str, name: str, indicators: list[Node], by=None) -
         for axis in Axis:
             if axis.value not in axes.values():
                 continue
+            names = {}
+            for lang in LANGUAGES:
+                with translation.override(lang):
+                    names[lang] = str(axis.label)
             axis_nodes[axis.value] = Node.objects.create(
                 framework=framework,
                 code=axis.value.upper()[:3],
                 depth=0,
                 level_name="axis",
                 position=position,
-                name=str(axis.label),
+                name=names["en"],
+                name_fr=names["fr"],
+                name_es=names["es"],
                 axis=axis.value,
             )
             position += 1
@@ -526,6 +580,8 @@ def derive_framework(*, slug: str, name: str, indicators: list[Node], by=None) -
                 name_es=node.name_es,
                 axis=axes[node.pk],
                 unit=node.unit,
+                unit_fr=node.unit_fr,
+                unit_es=node.unit_es,
                 direction=node.direction,
                 tier=node.tier,
                 value_type=node.value_type,

@@ -78,7 +78,7 @@ def template_rows(questionnaire: Questionnaire) -> list[list]:
             [
                 node.code,
                 node.display_name,
-                node.unit,
+                node.display_unit,
                 node.get_value_type_display(),
                 _allowed(node),
                 display_value(node, v.number) if v else "",

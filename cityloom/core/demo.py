@@ -26,6 +26,9 @@ many-to-many field is a list of them; a multi-valued field is a YAML list (joine
 the field is still a CharField). The demo's account of time is explicit: the history has
 absolute dates (`2013-05-31`, `2013-05-31T10:00:00+02:00`), the present-day layer a relative
 form, `{days_from_today: 30}` (a date, or that day at `at: "18:00"` UTC for a date-time).
+The stamps a model sets itself are data too: a row's `created_at` (`auto_now_add`) is written as
+given, and its `updated_at` (`auto_now`), unless given, is its `created_at` when the row is
+created. A history row without them would carry the day the demo was loaded: give them.
 `password` is set, hashed, when the row is created only. In step arguments, `{ref: model,
 ...lookup}` is one row and `{refs: model, field: [values]}` the rows in that order.
 
@@ -160,6 +163,24 @@ def load_demo(*, files: list[DemoFile] | None = None, today: dt.date | None = No
     return loader.result
 
 
+def _stamped(field) -> bool:
+    return getattr(field, "auto_now_add", False) or getattr(field, "auto_now", False)
+
+
+def _last_changed(model, later: dict) -> dict:
+    """A row created on a given day was last changed that day, unless the data says when: its
+    `auto_now` stamps not given take its `auto_now_add` one (its creation), never the load time.
+    Only when the row is created: the platform moves them on afterwards."""
+    created = next((v for f, v in later.items() if getattr(f, "auto_now_add", False)), None)
+    if created is None:
+        return {}
+    return {
+        f: created
+        for f in model._meta.concrete_fields
+        if getattr(f, "auto_now", False) and f not in later
+    }
+
+
 class _Loader:
     def __init__(self, today: dt.date):
         self.today = today
@@ -247,12 +268,14 @@ class _Loader:
             obj = None
         except model.MultipleObjectsReturned:
             self.fail(f"several rows match {lookup}")
-        later = {f: v for f, v in values.items() if getattr(f, "auto_now_add", False)}
+        # Stamps the model sets itself (`auto_now_add`, `auto_now`) are written after saving.
+        later = {f: v for f, v in values.items() if _stamped(f)}
         if obj is None:
             fields = {f.attname: v for f, v in values.items() if f not in later}
             for name, raw in initial.items():
                 field = self.field(model, name)
                 fields.setdefault(field.attname, self.value(field, raw))
+            later.update(_last_changed(model, later))
             obj = model(**fields)
             if password is not None:
                 obj.set_password(str(password))

@@ -96,6 +96,40 @@ def test_relative_date_times_take_a_time_of_day(cities, tmp_path):
     assert request.created_at == dt.datetime(2026, 3, 8, 17, 30, tzinfo=dt.UTC)
 
 
+def test_the_stamps_a_model_sets_itself_take_the_datas_dates(cities, tmp_path):
+    """`created_at` as given; `updated_at` as given, else the row's `created_at`: never the
+    moment of loading. Loading again changes nothing, and a later change stays the platform's."""
+    stamped = NETWORK.replace(
+        "{city: 101, joined_on: 2005-11-18}",
+        "{city: 101, joined_on: 2005-11-18, created_at: 2005-11-18T10:00:00+01:00}",
+    ).replace(
+        "{city: 102, joined_on: {days_from_today: -30}}",
+        "{city: 102, joined_on: 2013-06-27, created_at: 2013-05-06, updated_at: 2013-06-27}",
+    )
+    files = [_file(tmp_path, stamped)]
+    load_demo(files=files, today=TODAY)
+    stamps = {
+        m.city.geonames_id: (m.created_at, m.updated_at)
+        for m in Membership.objects.select_related("city")
+    }
+    founded = dt.datetime(2005, 11, 18, 9, tzinfo=dt.UTC)
+    assert stamps == {
+        101: (founded, founded),
+        102: (
+            dt.datetime(2013, 5, 6, 12, tzinfo=dt.UTC),
+            dt.datetime(2013, 6, 27, 12, tzinfo=dt.UTC),
+        ),
+    }
+    again = load_demo(files=files, today=TODAY)
+    assert (again.created, again.updated, again.changes) == (0, 0, [])
+    # The platform changes a row: its `updated_at` moves on, and the data does not undo it.
+    Membership.objects.get(city__geonames_id=101).save()
+    moved = Membership.objects.get(city__geonames_id=101).updated_at
+    assert moved > founded
+    assert load_demo(files=files, today=TODAY).updated == 0
+    assert Membership.objects.get(city__geonames_id=101).updated_at == moved
+
+
 def test_a_list_becomes_the_fields_representation(cities, tmp_path):
     file = _file(tmp_path, NETWORK.replace("name: Test network", "name: [Test, network]"))
     load_demo(files=[file], today=TODAY)
@@ -195,7 +229,8 @@ def test_the_whole_demo_tells_2013_as_it_happened_and_loads_twice(db):
     study = {e.year: e for e in Edition.objects.all()}
     assert (study[2012].cities.count(), study[2012].published_at.year) == (28, 2012)
     assert not study[2012].cities.filter(name__in=["Alcorcón", "Mexico City"]).exists()
-    assert (study[2014].cities.count(), study[2014].is_published) == (30, True)
+    # The 2014 edition is the present-day layer: open for data today.
+    assert (study[2014].cities.count(), study[2014].status) == (30, Edition.Status.OPEN)
     starts = {p.mentee.name: p.started_on for p in Programme.objects.select_related("mentee")}
     assert starts["Bordeaux"].year == 2012
     assert starts["Johannesburg"] >= dt.date(2013, 9, 1)

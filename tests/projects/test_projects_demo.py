@@ -5,7 +5,7 @@ import zoneinfo
 
 import pytest
 from django.core.management import call_command
-from django.utils import translation
+from django.utils import timezone, translation
 
 from cityloom.core.demo import demo_files, load_demo
 from cityloom.projects import queries
@@ -23,7 +23,8 @@ def test_demo_projects_of_the_2013_report(db):
     assert (again.created, again.updated, again.steps, again.changes) == (0, 0, 0, [])
     call_command("load_projects_demo", verbosity=0)
     assert sorted(Project.objects.values_list("title", flat=True)) == [SPACES, JOINING]
-    assert Occurrence.objects.count() == 5 + 4
+    # The 2013 exchanges and workshops, and the present day's exchange three times.
+    assert Occurrence.objects.count() == 5 + 4 + 3
 
     joining = Project.objects.get(title=JOINING)
     assert (
@@ -35,7 +36,9 @@ def test_demo_projects_of_the_2013_report(db):
         ("Poitiers", "participant"),
         ("Bilbao", "participant"),
     }
-    exchanges = Occurrence.objects.filter(activity__project=joining).order_by("starts_at")
+    exchanges = Occurrence.objects.filter(
+        activity__project=joining, activity__title="Online exchange on the tools developed"
+    ).order_by("starts_at")
     assert [o.starts_at.astimezone(PARIS).date() for o in exchanges] == [
         dt.date(2013, 9, 16),
         dt.date(2014, 1, 16),
@@ -50,8 +53,25 @@ def test_demo_projects_of_the_2013_report(db):
 
     spaces = Project.objects.get(title=SPACES)
     (state,) = queries.tasks(spaces, queries.memberships(spaces))
-    assert sorted(a.city.name for a in state.answers) == ["Bilbao", "Bordeaux", "Pau"]
-    assert [c.name for c in state.missing] == ["Lappeenranta"]
+    assert sorted(a.city.name for a in state.answers) == [
+        "Bilbao",
+        "Bordeaux",
+        "Lappeenranta",
+        "Pau",
+    ]
+    assert state.missing == []
+    assert {a.answered_at.year for a in state.answers} == {2013}
+
+    # The present-day layer: an exchange still to come, a task with cities still to answer.
+    today = timezone.localdate()
+    upcoming = Occurrence.objects.filter(activity__project=joining, starts_at__gt=timezone.now())
+    assert upcoming.count() == 3
+    assert upcoming.order_by("starts_at").first().starts_at.date() == today + dt.timedelta(days=14)
+    (state,) = queries.tasks(joining, queries.memberships(joining))
+    assert state.task.due_on > today
+    assert [a.city.name for a in state.answers] == ["Bordeaux"]
+    assert [c.name for c in state.missing] == ["Bilbao", "Poitiers"]
+    assert compendium.status == "delivered"  # nothing overdue since 2014
 
     with translation.override("fr"):
         assert spaces.display_title == "Créer des espaces de collaboration entre entreprises"

@@ -2,7 +2,9 @@
 
 Values are drawn from seeded generators so that every demo shows the same numbers; each
 edition is flagged `is_demo`, and every page of it says so. A later edition grows from the
-values stored for its base edition.
+values stored for its base edition. An edition still open (the demo's present-day layer) keeps
+some questionnaires in the cities' hands: drafts partly answered, others submitted and waiting
+for review, the rest accepted.
 """
 
 import datetime as dt
@@ -66,8 +68,18 @@ def generate_edition(
     seed: int,
     framework: str = "giffinger-2007",
     base_year: int | None = None,
+    drafts: list | None = None,
+    draft_share: float = 0.4,
+    waiting_review: list | None = None,
 ) -> Edition | None:
-    """Create the edition with every questionnaire answered and accepted; nothing if it exists."""
+    """Create the edition with every questionnaire answered and accepted; nothing if it exists.
+
+    `drafts`: cities whose questionnaire is still a draft, about `draft_share` of it answered;
+    `waiting_review`: cities that submitted theirs on `submitted_on`, waiting for review. Given
+    either, the edition is open for data; the others were accepted on `reviewed_on`.
+    """
+    draft_ids = {c.pk for c in drafts or []}
+    waiting_ids = {c.pk for c in waiting_review or []}
     if Edition.objects.filter(commission=commission, year=year).exists():
         return None
     base = Edition.objects.get(commission=commission, year=base_year) if base_year else None
@@ -100,8 +112,14 @@ def generate_edition(
             previous = np.array([before.get((node.code, c.pk), np.nan) for c in cities])
             drawn = _grow(node, previous, drawn, quality, rng)
         missing = rng.random(len(cities)) < 0.04  # a few gaps, as in any real questionnaire
-        for city, value, gap in zip(cities, drawn.tolist(), missing.tolist(), strict=True):
-            if not gap:
+        # A draft's questions still to do (drawn only then: the other editions keep their numbers).
+        unanswered = (
+            rng.random(len(cities)) >= draft_share if draft_ids else np.zeros(len(cities), bool)
+        )
+        for city, value, gap, todo in zip(
+            cities, drawn.tolist(), missing.tolist(), unanswered.tolist(), strict=True
+        ):
+            if not gap and not (city.pk in draft_ids and todo):
                 rows.append(
                     Value(
                         questionnaire=questionnaires[city.pk],
@@ -138,15 +156,32 @@ def generate_edition(
     Answer.objects.bulk_create(answers)
     # The edition's own account of time, not the day the demo was loaded.
     noon = dt.time(12, tzinfo=dt.UTC)
-    opened, submitted = (dt.datetime.combine(d, noon) for d in (calendar["opens_on"], submitted_on))
-    Edition.objects.filter(pk=edition.pk).update(created_at=opened, updated_at=opened)
-    Value.objects.filter(questionnaire__edition=edition).update(updated_at=submitted)
-    edition.questionnaires.update(
-        status=Questionnaire.Status.ACCEPTED,
+    opened, submitted, reviewed = (
+        dt.datetime.combine(d, noon) for d in (calendar["opens_on"], submitted_on, reviewed_on)
+    )
+    is_open = bool(draft_ids or waiting_ids)
+    Edition.objects.filter(pk=edition.pk).update(
         created_at=opened,
+        updated_at=opened,
+        status=Edition.Status.OPEN if is_open else edition.status,
+    )
+    Value.objects.filter(questionnaire__edition=edition).update(updated_at=submitted)
+    questionnaires = edition.questionnaires.all()
+    questionnaires.update(created_at=opened)
+    questionnaires.exclude(city__in=draft_ids | waiting_ids).update(
+        status=Questionnaire.Status.ACCEPTED,
         submitted_at=submitted,
-        reviewed_at=dt.datetime.combine(reviewed_on, noon),
-        updated_at=dt.datetime.combine(reviewed_on, noon),
+        reviewed_at=reviewed,
+        updated_at=reviewed,
+    )
+    questionnaires.filter(city__in=waiting_ids).update(
+        status=Questionnaire.Status.SUBMITTED, submitted_at=submitted, updated_at=submitted
+    )
+    # A draft was last saved between the opening and the submissions of the others.
+    saved = opened + (submitted - opened) / 2
+    questionnaires.filter(city__in=draft_ids).update(updated_at=saved)
+    Value.objects.filter(questionnaire__city__in=draft_ids, questionnaire__edition=edition).update(
+        updated_at=saved
     )
     return edition
 

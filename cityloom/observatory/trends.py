@@ -1,8 +1,7 @@
 """Counts over time: which axes and topics rise or fall across publications and practices.
 
 Each kind of dated item comes from one function named in `ITEM_SOURCES`, which builds
-`cityloom.core.trends.Item`s; the forum (communications app, not built yet) adds its threads
-there when it exists.
+`cityloom.core.trends.Item`s; the forum adds the threads of its public boards.
 """
 
 import datetime as dt
@@ -74,6 +73,7 @@ def publication_items(start: dt.date, end: dt.date) -> list[Item]:
 ITEM_SOURCES = [
     "cityloom.observatory.trends.publication_items",
     "cityloom.practices.queries.trend_items",
+    "cityloom.forum.queries.trend_items",
 ]
 
 
@@ -152,3 +152,13 @@ def trends(start: dt.date, end: dt.date, size: str = "month") -> Trends:
 def default_period() -> tuple[dt.date, dt.date]:
     today = timezone.localdate()
     return dt.date(today.year - 2, today.month, 1), today + dt.timedelta(days=1)
+
+
+def period_with_data(before: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The two years up to the latest item dated before `before`, or None if there is none:
+    the default window when the recent one is empty, so a network's archive shows something."""
+    days = [item.on for item in items_between(EARLIEST, before)]
+    if not days:
+        return None
+    latest = max(days)
+    return dt.date(latest.year - 2, latest.month, 1), latest + dt.timedelta(days=1)

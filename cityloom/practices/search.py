@@ -1,11 +1,9 @@
-"""Full-text search of practices, one interface over two engines.
+"""Full-text search of practices, through the platform's one search layer (`core.search`).
 
-SQLite (the embedded default): an FTS5 table, `unicode61 remove_diacritics 2`, holding the text
-already run through `core.stemming.stems`; queries are stemmed the same way.
-PostgreSQL (production): a `tsvector` column with a GIN index, built with the text search
-configuration of the text's language (`cityloom_en|fr|es`: Snowball stemmers behind `unaccent`,
-see the migration) plus the same light stems as SQLite; a query is tried in every
-configuration, so a French query finds a Spanish cognate on both engines.
+The engines (SQLite FTS5 with accents and word forms folded, PostgreSQL tsvector with Snowball
+configurations behind unaccent) live in `cityloom.core.search`; this module says what a
+practice's text is (its fields, tags, city and translations), which practices are searched
+(published ones, with facets), and how results are ordered.
 
 `index_practice` is called by the services whenever a practice or its translations change;
 `search` filters, counts the facets in one round trip, and orders.
@@ -15,22 +13,18 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import BigIntegerField, Case, F, Func, IntegerField, Q, QuerySet, Value, When
-from django.db.models.expressions import RawSQL
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from cityloom.core.axes import Axis
 from cityloom.core.i18n import country_name
-from cityloom.core.stemming import query_stems, stems
+from cityloom.core.search import Document, FullTextIndex
 from cityloom.core.text import fold
 from cityloom.network.models import Region
 
 from .models import CitySize, Practice, PracticeSdg, Sdg, SearchEntry
-
-PG_CONFIGS = {"en": "cityloom_en", "fr": "cityloom_fr", "es": "cityloom_es"}
 
 
 @dataclass(frozen=True)
@@ -84,7 +78,11 @@ class Results:
         if not isinstance(index, slice):
             return self[index : index + 1][0]
         ids = list(self._ordered.values_list("id", flat=True)[index])
-        rows = Practice.objects.filter(id__in=ids).select_related("city").prefetch_related("sdgs")
+        rows = (
+            Practice.objects.filter(id__in=ids)
+            .select_related("city")
+            .prefetch_related("sdgs", "translations")
+        )
         by_id = {p.pk: p for p in rows} if ids else {}
         return [by_id[i] for i in ids]
 
@@ -117,152 +115,16 @@ def _texts(practice: Practice) -> tuple[str, str, list[tuple[str, str, str]]]:
     return practice.title, body, translations
 
 
-class SqliteBackend:
-    vendor = "sqlite"
-
-    def index(self, practice: Practice) -> None:
-        title, body, translations = _texts(practice)
-        title = " ".join([title, *(t[1] for t in translations)])
-        body = " ".join([body, *(t[2] for t in translations)])
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM practices_practice_fts WHERE rowid = %s", [practice.pk])
-            cursor.execute(
-                "INSERT INTO practices_practice_fts (rowid, title, body) VALUES (%s, %s, %s)",
-                [practice.pk, " ".join(stems(title)), " ".join(stems(body))],
-            )
-
-    def remove(self, practice_id: int) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM practices_practice_fts WHERE rowid = %s", [practice_id])
-
-    def bulk_index(self, rows) -> None:
-        values = []
-        for practice, title, body, translations in rows:
-            title = " ".join([title, *(t[1] for t in translations)])
-            body = " ".join([body, *(t[2] for t in translations)])
-            values.append((practice.pk, " ".join(stems(title)), " ".join(stems(body))))
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                "DELETE FROM practices_practice_fts WHERE rowid = %s", [(v[0],) for v in values]
-            )
-            cursor.executemany(
-                "INSERT INTO practices_practice_fts (rowid, title, body) VALUES (%s, %s, %s)",
-                values,
-            )
-
-    def _matching(self, expression: str) -> RawSQL:
-        return RawSQL(
-            "SELECT rowid FROM practices_practice_fts WHERE practices_practice_fts MATCH %s",
-            [expression],
-        )
-
-    def match(self, practices: QuerySet, q: str) -> QuerySet | None:
-        terms = query_stems(q)
-        if not terms:
-            return None
-        # Stems are [0-9a-z]+ only: quoting each one leaves no FTS5 syntax to inject.
-        expression = " ".join(f'"{t}"' for t in terms)
-        # `+id IN (FTS subquery)`: the unary plus stops SQLite from fetching each match by its
-        # primary key (a read of the wide row); it scans the covering index `practice_facets`
-        # instead, which answers filters, facets and date order without the table.
-        unindexed_id = Func(F("id"), template="+%(expressions)s", output_field=BigIntegerField())
-        return (
-            practices.published()
-            .alias(unindexed_id=unindexed_id)
-            .filter(unindexed_id__in=self._matching(expression))
-        )
-
-    def rank(self, practices: QuerySet, q: str) -> QuerySet:
-        # Two tiers, newest first in each: all words in the title, then elsewhere. (bm25 would
-        # read every match's row sizes: 100,000 practices make that the slowest part.)
-        expression = "title : (" + " ".join(f'"{t}"' for t in query_stems(q)) + ")"
-        in_title = Case(
-            When(id__in=self._matching(expression), then=Value(1)),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
-        return practices.annotate(rank=in_title).order_by("-rank", "-published_at", "-id")
+INDEX = FullTextIndex(Practice, fts_table="practices_practice_fts", field="search_vector")
 
 
-class PostgresBackend:
-    """Snowball stemming per language (behind unaccent), plus the cross-language light stems.
-
-    Snowball's Spanish stemmer expects accents (`-ación`) that unaccent has already removed, and
-    stems of different languages rarely meet; the `simple` lexemes of `core.stemming.stems` give the
-    same cross-language matches as on SQLite.
-    """
-
-    vendor = "postgresql"
-
-    def vector(self, practice: Practice):
-        title, body, translations = _texts(practice)
-        parts = [(practice.language, title, body), *translations]
-        vector = None
-        for language, t_title, t_body in parts:
-            config = PG_CONFIGS.get(language, "cityloom_en")
-            for text, weight in ((t_title, "A"), (t_body, "B")):
-                for piece in (
-                    SearchVector(Value(text), config=config, weight=weight),
-                    SearchVector(Value(" ".join(stems(text))), config="simple", weight=weight),
-                ):
-                    vector = piece if vector is None else vector + piece
-        return vector
-
-    def index(self, practice: Practice) -> None:
-        Practice.objects.filter(pk=practice.pk).update(search_vector=self.vector(practice))
-
-    def remove(self, practice_id: int) -> None:
-        Practice.objects.filter(pk=practice_id).update(search_vector=None)
-
-    def bulk_index(self, rows) -> None:
-        # One statement per batch: the vectors are computed by PostgreSQL from the texts sent.
-        values, params = [], []
-        for practice, title, body, translations in rows:
-            parts = [(practice.language, title, body), *translations]
-            for language, t_title, t_body in parts:
-                config = PG_CONFIGS.get(language, "cityloom_en")
-                values.append("(%s, %s::regconfig, %s, %s, %s, %s)")
-                params += [
-                    practice.pk, config, t_title, t_body,
-                    " ".join(stems(t_title)), " ".join(stems(t_body)),
-                ]  # fmt: skip
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE practices_practice p SET search_vector = v.vector FROM ("
-                " SELECT id, string_agg(part::text, ' ')::tsvector AS vector FROM ("
-                "  SELECT id, setweight(to_tsvector(cfg, title), 'A')"
-                "   || setweight(to_tsvector(cfg, body), 'B')"
-                "   || setweight(to_tsvector('simple', stitle), 'A')"
-                "   || setweight(to_tsvector('simple', sbody), 'B') AS part"
-                f"  FROM (VALUES {', '.join(values)}) AS t(id, cfg, title, body, stitle, sbody)"
-                " ) AS parts GROUP BY id"
-                ") AS v WHERE p.id = v.id",
-                params,
-            )
-
-    def query(self, q: str):
-        terms = query_stems(q)
-        if not terms:
-            return None
-        combined = SearchQuery(" ".join(terms), config="simple", search_type="plain")
-        for config in PG_CONFIGS.values():
-            combined |= SearchQuery(q, config=config, search_type="plain")
-        return combined
-
-    def match(self, practices: QuerySet, q: str) -> QuerySet | None:
-        query = self.query(q)
-        if query is None:
-            return None
-        return practices.published().filter(search_vector=query)
-
-    def rank(self, practices: QuerySet, q: str) -> QuerySet:
-        return practices.annotate(rank=SearchRank(F("search_vector"), self.query(q))).order_by(
-            "-rank", "-published_at", "-id"
-        )
+def _document(practice: Practice, title: str, body: str, translations) -> Document:
+    return Document(practice.pk, [(practice.language, title, body), *translations])
 
 
 def backend():
-    return PostgresBackend() if connection.vendor == "postgresql" else SqliteBackend()
+    """The engine of the database in use (the one search layer, `cityloom.core.search`)."""
+    return INDEX.engine
 
 
 def index_practice(practice: Practice) -> None:
@@ -272,35 +134,34 @@ def index_practice(practice: Practice) -> None:
         .prefetch_related("tags", "translations")
         .get(pk=practice.pk)
     )
-    backend().index(practice)
+    INDEX.index(_document(practice, *_texts(practice)))
 
 
 def reindex_all(*, batch_size: int = 2000) -> int:
     """Rebuild the whole index (after an import, or to change the stemmer); returns the count."""
     count = 0
     ids = list(Practice.objects.order_by("id").values_list("id", flat=True))
-    engine = backend()
     for start in range(0, len(ids), batch_size):
         chunk = (
             Practice.objects.filter(id__in=ids[start : start + batch_size])
             .select_related("city")
             .prefetch_related("tags", "translations")
         )
-        rows = [(p, *_texts(p)) for p in chunk]
-        engine.bulk_index(rows)
-        count += len(rows)
+        documents = [_document(p, *_texts(p)) for p in chunk]
+        INDEX.index(documents)
+        count += len(documents)
     return count
 
 
 def remove_practice(practice_id: int) -> None:
-    backend().remove(practice_id)
+    INDEX.remove(practice_id)
 
 
 def filtered(params: SearchParams, practices: QuerySet | None = None) -> QuerySet | None:
     """Published practices matching the text and every facet; None if the query has no word."""
     rows = Practice.objects.all() if practices is None else practices
     if params.q.strip():
-        rows = backend().match(rows, params.q)
+        rows = INDEX.match(rows.published(), params.q)
         if rows is None:
             return None
     else:
@@ -329,7 +190,9 @@ def filtered(params: SearchParams, practices: QuerySet | None = None) -> QuerySe
 
 def ordered(rows: QuerySet, params: SearchParams) -> QuerySet:
     if params.sorts_by_relevance:
-        return backend().rank(rows, params.q)
+        return rows.annotate(rank=INDEX.relevance(params.q)).order_by(
+            "-rank", "-published_at", "-id"
+        )
     return rows.order_by("-published_at", "-id")
 
 

@@ -17,6 +17,7 @@ from cityloom.communications.models import (
     Page,
 )
 from cityloom.core.models import record
+from cityloom.forum.models import Board, ModerationLog, Post, Report, Subscription, Thread
 from cityloom.meetings.models import NoteVersion, ProjectProposal
 from cityloom.mentoring.models import (
     Activity,
@@ -30,6 +31,7 @@ from cityloom.network.models import CommissionRelation, Invitation, JointActivit
 from cityloom.practices.models import Compendium, Conversation, LabelReview, Practice
 from cityloom.projects.models import Activity as ProjectActivity
 from cityloom.projects.models import JoinRequest, Occurrence, Project, ProjectCity
+from cityloom.reports.models import AnnualReport
 from cityloom.study.models import Computation, Questionnaire, Value, ValueChange
 from cityloom.study.services.editions import create_edition
 from cityloom.study.services.frameworks import import_framework, read_framework
@@ -63,6 +65,16 @@ def build_commission_records(commission, tag: str) -> dict:
     person = UserFactory(city=city, name=f"{tag} member")
 
     meeting = MeetingFactory(commission=commission, title=f"{tag} meeting")
+    board = Board.objects.create(
+        commission=commission, slug=f"board-{tag.lower()}", title=f"{tag} board"
+    )
+    now = timezone.now()
+    thread = Thread.objects.create(
+        board=board, title=f"{tag} thread", author=person, created_at=now, last_post_at=now
+    )
+    post = Post.objects.create(
+        thread=thread, position=0, author=person, body=f"{tag} post", created_at=now
+    )
     room = RoomFactory(meeting=meeting)
     slot = SlotFactory(meeting=meeting)
     topic = MeetingTopicFactory(meeting=meeting, proposer=person, title=f"{tag} topic")
@@ -221,6 +233,14 @@ def build_commission_records(commission, tag: str) -> dict:
             event=event, person=person, status=EventRegistration.Status.REGISTERED
         ),
         "core.auditevent": record("meeting.created", meeting, actor=focal),
+        "reports.annualreport": AnnualReport.objects.create(commission=commission, year=2013),
+        "forum.board": board,
+        "forum.thread": thread,
+        "forum.post": post,
+        "forum.report": Report.objects.create(post=post, reporter=person, reason=f"{tag} spam"),
+        "forum.moderationlog": ModerationLog.objects.create(
+            action=ModerationLog.Action.LOCK, by=focal, commission=commission, thread=thread
+        ),
         "_focal": focal,
         "_partner": partner,
         "_room": room,
@@ -271,6 +291,12 @@ def build_shared_records() -> dict:
             person=someone, wants_optional_mail=False
         ),
         "communications.calendartoken": CalendarToken.objects.create(person=someone),
+        "forum.subscription": Subscription.objects.create(
+            person=someone,
+            board=Board.objects.create(
+                commission=CommissionFactory(slug="forum-shared"), slug="shared", title="Shared"
+            ),
+        ),
         "core.outgoingmail": OutgoingMail.objects.create(
             to=someone.email, template="network/email/invitation", language="en"
         ),

@@ -60,6 +60,12 @@ COMMISSION_RECORDS = {
     "communications.page": True,
     "communications.event": True,
     "communications.eventregistration": True,
+    "reports.annualreport": True,
+    "forum.board": True,
+    "forum.thread": True,
+    "forum.post": True,
+    "forum.report": True,
+    "forum.moderationlog": True,
 }
 # Public facts every secretariat lists; only the commissions they belong to change them.
 PUBLIC_RECORDS = {"network.city", "study.framework", "study.node"}
@@ -73,6 +79,7 @@ SUPERUSERS_ONLY = {
     # A person's own settings: the mail they opted out of, the secret address of their feed.
     "communications.mailpreference",
     "communications.calendartoken",
+    "forum.subscription",
     "account.emailaddress",
     "socialaccount.socialapp",
     "socialaccount.socialtoken",

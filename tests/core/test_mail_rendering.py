@@ -54,6 +54,7 @@ def test_every_email_template_is_found():
     assert apps == {
         "communications",
         "core",
+        "forum",
         "meetings",
         "mentoring",
         "network",

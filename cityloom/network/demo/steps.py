@@ -34,6 +34,8 @@ def secretariat_group() -> Group:
                 "mentoring",
                 "projects",
                 "communications",
+                "forum",
+                "reports",
             ]
         )
         # Core's records the secretariat reads: the audit trail, and the tags every

@@ -295,3 +295,25 @@ def month(user, year: int, month_number: int) -> list[list[Day]]:
 
 def meetings_between(user, first: dt.date, last: dt.date):
     return meetings_queries.meeting_list(user).filter(starts_on__lte=last, ends_on__gte=first)
+
+
+def events_in(commission, year: int) -> list[Event]:
+    """The commission's published events that began in `year`, with their city."""
+    return list(
+        Event.objects.filter(commission=commission, is_published=True, starts_at__year=year)
+        .select_related("city")
+        .order_by("starts_at", "pk")
+    )
+
+
+def circulars_sent_in(commission, year: int) -> list[Circular]:
+    """The circulars sent in `year`, by number."""
+    return list(
+        Circular.objects.filter(
+            commission=commission, status=Circular.Status.SENT, sent_at__year=year
+        ).order_by("sent_at", "number", "pk")
+    )
+
+
+def news_count_in(commission, year: int) -> int:
+    return NewsPost.objects.filter(commission=commission, published_at__year=year).count()

@@ -32,7 +32,7 @@ class AuditEvent(models.Model):
     verb = models.CharField(_("action"), max_length=64)
     target_type = models.CharField(_("target type"), max_length=64)
     target_id = models.CharField(_("target id"), max_length=64)
-    target_label = models.CharField(_("target"), max_length=255)
+    target_label = models.CharField(pgettext_lazy("audit", "target"), max_length=255)
     data = models.JSONField(_("details"), default=dict, blank=True)
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
 
@@ -153,3 +153,55 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id} ({self.hostname}:{self.pid})"
+
+
+def _document_path(instance, filename: str) -> str:
+    return f"documents/{instance.kind}/{filename}"
+
+
+class RenderedDocument(models.Model):
+    """A document (a report as a PDF) rendered once for a given state of its data, then served.
+
+    The key is (kind, object id, language, format, data version): a change in the data gives a
+    new version, so a new row and a new build; pages never render, they serve `file` or wait.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", pgettext_lazy("document status", "queued")
+        RUNNING = "running", pgettext_lazy("document status", "being prepared")
+        DONE = "done", pgettext_lazy("document status", "ready")
+        FAILED = "failed", pgettext_lazy("document status", "failed")
+
+    kind = models.CharField(_("kind"), max_length=60)
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    language = models.CharField(_("language"), max_length=10)
+    format = models.CharField(_("format"), max_length=10, default="pdf")
+    data_version = models.CharField(_("data version"), max_length=64)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.QUEUED, db_index=True
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    file = models.FileField(_("file"), upload_to=_document_path, blank=True)
+    size = models.PositiveIntegerField(_("size"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rendered document")
+        verbose_name_plural = _("rendered documents")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_id", "language", "format", "data_version"],
+                name="one_rendering_per_data_version",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id} {self.language} {self.format} ({self.status})"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.Status.DONE and bool(self.file)

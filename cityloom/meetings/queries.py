@@ -262,3 +262,44 @@ def registrations_to_follow(user) -> list[Registration]:
 def participant_count(meeting: Meeting) -> int:
     """People registered with a seat (those e-mailed when the grid is published)."""
     return Registration.objects.confirmed().filter(meeting=meeting).count()
+
+
+def _with_report_counts(meetings):
+    return meetings.select_related("host_city").annotate(
+        participant_count=Count(
+            "registrations",
+            filter=Q(registrations__status=Registration.Status.REGISTERED),
+            distinct=True,
+        ),
+        session_count=Count("topics", filter=Q(topics__slot__isnull=False), distinct=True),
+    )
+
+
+def meetings_in(commission, year: int) -> list[Meeting]:
+    """The commission's meetings held in `year` (drafts left out), with `participant_count`,
+    `session_count` and `identified_projects` (the projects identified there): three queries."""
+    meetings = list(
+        _with_report_counts(
+            Meeting.objects.filter(commission=commission, starts_on__year=year).exclude(
+                status=Meeting.Status.DRAFT
+            )
+        ).order_by("starts_on", "pk")
+    )
+    projects = project_queries.projects_by_meeting([m.pk for m in meetings]) if meetings else {}
+    for meeting in meetings:
+        meeting.identified_projects = projects.get(meeting.pk, [])
+    return meetings
+
+
+def meetings_planned_after(commission, year: int) -> list[Meeting]:
+    """The meetings that, at the end of `year`, were planned for later: recorded by 31 December
+    (drafts left out) and held after it, with their host city."""
+    import datetime as dt
+
+    end = dt.date(year, 12, 31)
+    return list(
+        Meeting.objects.filter(commission=commission, created_at__date__lte=end, starts_on__gt=end)
+        .exclude(status=Meeting.Status.DRAFT)
+        .select_related("host_city")
+        .order_by("starts_on", "pk")
+    )

@@ -468,3 +468,15 @@ def city_programmes_ahead(city_id: int) -> list[Programme]:
         )
         .order_by("started_on", "pk")
     )
+
+
+def programmes_active_in(commission: Commission, year: int) -> list[Programme]:
+    """Programmes running at some point of `year` (started by its end, not closed before it),
+    with both cities and their milestones (three queries)."""
+    return list(
+        Programme.objects.filter(commission=commission, started_on__year__lte=year)
+        .exclude(closed_on__year__lt=year)
+        .select_related("mentor", "mentee")
+        .prefetch_related(Prefetch("milestones", queryset=Milestone.objects.order_by("due_on")))
+        .order_by("started_on", "pk")
+    )

@@ -47,3 +47,18 @@ def feeds_in_error() -> dict:
     return Source.objects.filter(is_active=True, error_count__gt=0).aggregate(
         count=Count("pk"), since=Min(Coalesce("last_success_at", "created_at"))
     )
+
+
+def added_in(year: int, *, top: int = 5) -> tuple[int, list, int]:
+    """What the observatory added in `year`: the number of publications dated that year, the
+    `top` tags among them (each with `publication_count`), and the feeds followed."""
+    from cityloom.core.models import Tag
+
+    count = Publication.objects.filter(published_at__year=year).count()
+    tags = list(
+        Tag.objects.filter(publications__published_at__year=year)
+        .annotate(publication_count=Count("publications", distinct=True))
+        .order_by("-publication_count", "slug")[:top]
+    )
+    feeds = Source.objects.filter(is_active=True).count()
+    return count, tags, feeds

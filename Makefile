@@ -14,7 +14,8 @@ $(BIN)/.installed: pyproject.toml
 
 demo: $(BIN)/.installed
 	scripts/install-deps.sh
-	$(BIN)/cityloom demo
+	CITYLOOM_COLLECTED_STATIC=true $(BIN)/cityloom collectstatic --noinput --verbosity 0
+	CITYLOOM_COLLECTED_STATIC=true $(BIN)/cityloom demo
 
 # The lint first, then the whole suite on SQLite, then on a real PostgreSQL with the browser tests
 # (they run once).
@@ -49,7 +50,7 @@ bench: $(BIN)/.installed
 
 # Refresh the catalogs after changing strings; translate the new entries in the .po files.
 # The project catalog holds the shared pages; each domain app keeps its own in <app>/locale.
-DOMAIN_APPS := practices observatory study meetings mentoring projects communications
+DOMAIN_APPS := practices observatory study meetings mentoring projects communications reports forum
 messages: $(BIN)/.installed
 	cd cityloom && ../$(BIN)/cityloom makemessages -l fr -l es --no-location --ignore 'static/*' \
 		--ignore 'engines/*' $(foreach app,$(DOMAIN_APPS),--ignore '$(app)/*')

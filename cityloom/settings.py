@@ -117,12 +117,19 @@ INSTALLED_APPS = [
     "cityloom.mentoring",
     "cityloom.projects",
     "cityloom.communications",
+    "cityloom.reports",
+    "cityloom.forum",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "cityloom.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous public pages from the cache (core/cache.py), stored compressed: before GZip.
+    "cityloom.core.middleware.AnonymousPageCacheMiddleware",
+    # BREACH: Django 5.2 pads every gzip response with random bytes (Heal the Breach) and masks
+    # the CSRF token per response; compressing signed-in pages is accepted on that basis.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "cityloom.core.middleware.RefuseNulCharacterMiddleware",
@@ -137,12 +144,17 @@ MIDDLEWARE = [
 ROOT_URLCONF = "cityloom.urls"
 WSGI_APPLICATION = "cityloom.wsgi.application"
 
+# Every form field through core/_field.html ({{ field.as_field_group }}).
+FORM_RENDERER = "cityloom.core.forms.FormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # The French "1er juin 2013": Django's `date` filter with the French ordinal.
+            "builtins": ["cityloom.core.templatetags.localdates"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -165,8 +177,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Persistent connections on both databases: reconnecting cost about 2 ms of a 7 to 20 ms page
+# (issue 18); the health check replaces a connection the database closed in between.
+DATABASES["default"]["CONN_MAX_AGE"] = 600
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Public pages for anonymous visitors are served from the cache until any write (core/cache.py).
+CITYLOOM_PAGE_CACHE = env_bool("CITYLOOM_PAGE_CACHE", default=True)
 
 # "default" holds what a worker may recompute (facet counts); "shared" holds what every worker
 # must agree on (attempt counters): never a worker's local memory.
@@ -230,11 +248,21 @@ TIME_ZONE = "UTC"
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Collected static files (production, `make demo`: `cityloom collectstatic` into the data
+# directory first) have hashed names, cached by browsers for a year, and gzip/brotli copies made
+# once. Without them (tests, a checkout) the files are served from their sources, briefly cached.
+COLLECTED_STATIC = env_bool("CITYLOOM_COLLECTED_STATIC", default=False)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if COLLECTED_STATIC
+        else "whitenoise.storage.CompressedStaticFilesStorage"
+    },
 }
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = not COLLECTED_STATIC
+# Unhashed names (favicon, a link a page did not make with {% static %}): one hour.
+WHITENOISE_MAX_AGE = 3600 if COLLECTED_STATIC else 60
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 
@@ -249,6 +277,9 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Cityloom <noreply@cityloom.localhost>")
+# Where people write about the site's accessibility (the accessibility statement shows it);
+# left empty, it sends people to the secretariats named on the commissions' pages.
+CITYLOOM_CONTACT_EMAIL = env_str("CITYLOOM_CONTACT_EMAIL")
 
 # Background work goes through the database: any number of workers, no broker to run.
 TASKS = {
@@ -295,6 +326,7 @@ LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "cityloom.core.views.csrf_failure"
 SECURE_SSL_REDIRECT = env_bool("CITYLOOM_SSL_REDIRECT", default=False)
 SECURE_HSTS_SECONDS = env_int("CITYLOOM_HSTS_SECONDS", default=0, high=999_999_999, unit="seconds")
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("CITYLOOM_HSTS_INCLUDE_SUBDOMAINS", default=False)

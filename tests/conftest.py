@@ -9,6 +9,8 @@ def _fast_and_synchronous(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.SITE_URL = "http://testserver"
+    # Off but in its own tests (tests/core/test_page_cache.py): a view's query count is its own.
+    settings.CITYLOOM_PAGE_CACHE = False
 
 
 @pytest.fixture(autouse=True)

@@ -14,3 +14,7 @@ class CoreConfig(AppConfig):
         # the data directory, and WhiteNoise warns on every start without STATIC_ROOT.
         Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
         Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+        # Every write moves the anonymous page cache's data version on (core/cache.py).
+        from .cache import watch_writes
+
+        watch_writes()

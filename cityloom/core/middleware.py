@@ -1,8 +1,11 @@
 """Response headers Django 5.2 does not set itself, and input no page can take."""
 
 from django.conf import settings
+from django.db import connection
 from django.http import HttpResponseBadRequest
 from django.utils.translation import gettext as _
+
+from . import cache as page_cache
 
 # Everything the pages use comes from this site (static/vendor/, served by WhiteNoise), with no
 # inline script or style: text that slips through escaping cannot run, and no page loads an
@@ -54,3 +57,34 @@ class RefuseNulCharacterMiddleware:
                 content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)
+
+
+class AnonymousPageCacheMiddleware:
+    """Public pages for anonymous visitors, served from the cache until the data changes.
+
+    Placed before the session, locale, CSRF and authentication middleware: a page served from
+    the cache costs one read of the data version and one of the page (see core/cache.py for
+    what is cached, under which key, and what moves the version on).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if page_cache.is_write(request):
+            detector = page_cache.WriteDetector()
+            try:
+                with connection.execute_wrapper(detector):
+                    return self.get_response(request)
+            finally:
+                # A bulk update() sends no signal: a request that wrote moves the version on.
+                if detector.wrote:
+                    page_cache.data_changed()
+        key = page_cache.page_key(request)
+        if key is None:
+            return self.get_response(request)
+        response = page_cache.stored_page(key)
+        if response is None:
+            response = self.get_response(request)
+            page_cache.store_page(key, request, response)
+        return response

@@ -7,9 +7,10 @@ from pathlib import Path
 
 from django.core.cache import cache
 from django.template.loader import render_to_string
-from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
+
+from cityloom.core import cache as page_cache
 
 ATLAS = Path(__file__).parent / "data" / "world-atlas-2.0.2" / "countries-110m.json"
 WIDTH, HEIGHT = 960.0, 480.0
@@ -80,6 +81,7 @@ CITY_RADIUS = 5.0
 GAP = 1.0  # between two drawn markers
 VIEW_HEIGHT = 400.0  # the drawn part of the projection: down to 60° south, below which no city
 PRE_CELL = 4.0  # points closer than this always overlap: grouped at once, in linear time
+MAX_MARKERS = 60
 
 
 def radius(count: int) -> float:
@@ -120,9 +122,16 @@ def cluster(points: list[tuple[float, float]]) -> list[list[int]]:
     the closest overlapping markers are merged (each at most once a pass) until none overlap.
     Each group's marker sits at its members' centroid.
     """
-    cells: dict[tuple[int, int], list[int]] = {}
-    for index, (x, y) in enumerate(points):
-        cells.setdefault((int(x // PRE_CELL), int(y // PRE_CELL)), []).append(index)
+    size = PRE_CELL
+    while True:
+        cells: dict[tuple[int, int], list[int]] = {}
+        for index, (x, y) in enumerate(points):
+            cells.setdefault((int(x // size), int(y // size)), []).append(index)
+        # However many the members, the map draws at most about MAX_MARKERS markers: coarser
+        # cells until they fit, so that what each page sends stays flat (issue 18).
+        if len(cells) <= MAX_MARKERS:
+            break
+        size *= 2
     groups = [members for _cell, members in sorted(cells.items())]
     while groups:
         centres = [_centre(points, g) for g in groups]
@@ -148,13 +157,15 @@ def markers(cities) -> list[dict]:
     for group in cluster(points):
         members = sorted((cities[i] for i in group), key=lambda c: c.name)
         x, y = _centre(points, group)
+        named = members[:NAMED_PER_GROUP]
         result.append(
             {
                 "key": min(c.geonames_id for c in members),
-                "cities": members,
+                "cities": named,
                 "city": members[0],
                 "count": len(members),
-                "names": ", ".join(c.name for c in members),
+                "more": len(members) - len(named),
+                "names": ", ".join(c.name for c in named),
                 "x": round(x, 1),
                 "y": round(y, 1),
                 "r": radius(len(members)),
@@ -163,15 +174,29 @@ def markers(cities) -> list[dict]:
     return result
 
 
-@lru_cache(maxsize=1)
-def countries_svg() -> SafeString:
-    """The countries as SVG paths, escaped and joined once per process."""
-    return format_html_join("", '<path class="country" d="{}" />', ((d,) for d in country_paths()))
+OUTLINES = Path(__file__).parent / "static" / "network" / "world-110m.svg"
+LAND, SHORE = "#cfd8e3", "#fff"  # tokens.css --color-land, and the coast drawn white
+
+
+def outlines_svg() -> str:
+    """The countries as a standalone SVG document, the static asset every map draws under its
+    markers: 100 KB that browsers cache (hashed name) instead of each page inlining them.
+
+    Colours are attributes, as page styles do not reach an image. `OUTLINES` holds the output;
+    a test keeps the two equal (regenerate with `python -m cityloom.network.geo`).
+    """
+    paths = "".join(f'<path d="{d}"/>' for d in country_paths())
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 960 480" width="960" height="480">'
+        f'<g fill="{LAND}" stroke="{SHORE}" stroke-width=".5">{paths}</g></svg>\n'
+    )
 
 
 # Bump when the map's template changes, so a shared cache (Redis) serves no older markup.
-MAP_TEMPLATE_VERSION = 2
+MAP_TEMPLATE_VERSION = 3
 MAP_CACHE_SECONDS = 24 * 60 * 60
+# A group names this many of its cities (label, list under the map); the rest are counted.
+NAMED_PER_GROUP = 8
 
 
 def data_version(cities) -> str:
@@ -183,35 +208,47 @@ def data_version(cities) -> str:
     return hashlib.sha256(json.dumps(drawn).encode()).hexdigest()[:32]
 
 
-def render_map(cities, *, on_map_page: bool = False) -> SafeString:
-    """The members map (SVG, legend, and on the map page the list of each group's cities).
+def render_map(load_cities, *, scope: str = "", on_map_page: bool = False) -> SafeString:
+    """The members map (SVG markers over the static outlines, legend, and on the map page the
+    cities of each group), for the cities `load_cities()` returns.
 
-    Drawn once per language, page and data version, then served from the cache: the 177
-    country paths and the grouping are not redone per request (issue 18). The key holds the
-    data itself (digest), so a renamed or moved city, or a new member, is never drawn stale.
+    Drawn once per language, page and data, then served from the cache (issue 18). Two keys:
+    the site's data version (core/cache.py, moved on by every write) finds the drawing without
+    reading a city; when it has moved, the cities are read and their digest finds the drawing
+    again unless what the map shows changed, so a write elsewhere costs one read, not a redraw.
     """
-    cities = list(cities)
-    key = ":".join(
-        (
-            "network-map",
-            str(MAP_TEMPLATE_VERSION),
-            get_language() or "",
-            "page" if on_map_page else "inline",
-            data_version(cities),
-        )
+    common = (
+        "network-map",
+        str(MAP_TEMPLATE_VERSION),
+        get_language() or "",
+        "page" if on_map_page else "inline",
+        scope,
     )
+    fast_key = None
+    if page_cache.enabled():
+        fast_key = ":".join((*common, "v", page_cache.data_version()))
+        if (html := cache.get(fast_key)) is not None:
+            return SafeString(html)
+    cities = list(load_cities())
+    key = ":".join((*common, "d", data_version(cities)))
     html = cache.get(key)
     if html is None:
         drawn = markers(cities)
         html = render_to_string(
             "network/_map.html",
             {
-                "countries": countries_svg(),
                 "markers": drawn,
                 "groups": [m for m in drawn if m["count"] > 1],
                 "city_count": len(cities),
                 "on_map_page": on_map_page,
+                "scope": scope,
             },
         )
         cache.set(key, html, MAP_CACHE_SECONDS)
+    if fast_key is not None:
+        cache.set(fast_key, html, MAP_CACHE_SECONDS)
     return SafeString(html)
+
+
+if __name__ == "__main__":
+    OUTLINES.write_text(outlines_svg())

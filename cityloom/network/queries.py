@@ -1,10 +1,11 @@
 """Reads shared by pages, the API and (later) the reports."""
 
-from collections import OrderedDict
-
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, IntegerField, Min, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.translation import get_language
 
+from cityloom.core import cache as page_cache
 from cityloom.core.i18n import country_name
 from cityloom.core.text import fold
 from cityloom.study import queries as study_queries
@@ -45,6 +46,14 @@ def directory_city_count(rows: QuerySet[Membership]) -> int:
 
 
 def directory_facets(commission: Commission | None = None) -> dict:
+    """The directory's filter options; read over every member, so kept until the next write."""
+    return page_cache.memo(
+        f"network:facets:{commission.pk if commission else ''}:{get_language()}",
+        lambda: _directory_facets(commission),
+    )
+
+
+def _directory_facets(commission: Commission | None) -> dict:
     rows = Membership.objects.active()
     if commission is not None:
         rows = rows.filter(commission=commission)
@@ -54,25 +63,48 @@ def directory_facets(commission: Commission | None = None) -> dict:
     countries = sorted(
         ((code, country_name(code, name)) for code, name in codes), key=lambda c: fold(c[1])
     )
-    years = sorted(
-        {d.year for d in rows.exclude(joined_on=None).values_list("joined_on", flat=True)}
-    )
+    # The distinct years in SQL: reading every membership's date grew with the network.
+    years = [d.year for d in rows.order_by().dates("joined_on", "year")]
     return {"countries": countries, "years": years, "regions": Region.choices}
 
 
-def members_by_region(commission: Commission) -> "OrderedDict[str, list[Membership]]":
-    grouped: OrderedDict[str, list[Membership]] = OrderedDict(
-        (label, []) for _value, label in Region.choices
+def members_by_region(commission: Commission) -> list[tuple[str, str, int]]:
+    """(region, its name, number of active members) of the commission, regions without members
+    left out: counts, each linked to the directory, so the page stays the same size whatever
+    the number of members."""
+    counts = dict(
+        commission.memberships.active()
+        .order_by()
+        .values_list("city__region")
+        .annotate(n=Count("pk"))
     )
-    labels = dict(Region.choices)
-    for m in commission.memberships.active().select_related("city").order_by("city__name"):
-        grouped[labels[m.city.region]].append(m)
-    return OrderedDict((k, v) for k, v in grouped.items() if v)
+    return [(value, label, counts[value]) for value, label in Region.choices if counts.get(value)]
+
+
+def member_counts() -> dict:
+    """How many cities are active members of any commission, and from how many countries;
+    read over every member, so kept until the next write."""
+    return page_cache.memo(
+        "network:member-counts",
+        lambda: City.objects.filter(pk__in=Membership.objects.active().values("city_id")).aggregate(
+            cities=Count("pk"), countries=Count("country_code", distinct=True)
+        ),
+    )
 
 
 def commissions_overview():
+    # A subquery per commission reads its members through the index; a join grouped by every
+    # column of the commission took 92 ms with 4,100 members against 4.6 ms.
+    active = (
+        Membership.objects.active()
+        .filter(commission=OuterRef("pk"))
+        .order_by()
+        .values("commission")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return Commission.objects.select_related("president_city", "organisation").annotate(
-        member_count=Count("memberships", filter=Q(memberships__status=Membership.Status.ACTIVE))
+        member_count=Coalesce(Subquery(active, output_field=IntegerField()), 0)
     )
 
 
@@ -243,4 +275,46 @@ def invitations_waiting(city_id: int) -> dict:
         Invitation.objects.open()
         .filter(city_id=city_id)
         .aggregate(count=Count("pk"), since=Min("created_at"))
+    )
+
+
+def new_members_in(commission: Commission, year: int) -> list[tuple[Membership, object]]:
+    """Memberships that began in `year`, each with the approved request it came from (or None).
+
+    Two queries, whatever the number of members (the annual report).
+    """
+    joined = list(
+        Membership.objects.filter(commission=commission, joined_on__year=year)
+        .exclude(status=Membership.Status.REQUESTED)
+        .select_related("city")
+        .order_by("joined_on", "city__name")
+    )
+    requests = {}
+    approved = MembershipRequest.objects.filter(
+        commission=commission,
+        status=MembershipRequest.Status.APPROVED,
+        city_id__in=[m.city_id for m in joined],
+    ).order_by("created_at")
+    for request in approved:
+        requests[request.city_id] = request  # the latest approval wins
+    return [(m, requests.get(m.city_id)) for m in joined]
+
+
+def member_count_on(commission: Commission, day) -> int:
+    """Cities that were members of the commission on `day` (joined by then, not left yet)."""
+    return (
+        Membership.objects.filter(commission=commission, joined_on__lte=day)
+        .exclude(status=Membership.Status.REQUESTED)
+        .exclude(left_on__lte=day)
+        .count()
+    )
+
+
+def joint_activities_in(commission: Commission, year: int) -> list:
+    """The commission's joint activities dated in `year`, with their city and commissions."""
+    return list(
+        commission.joint_activities.filter(starts_on__year=year)
+        .select_related("city")
+        .prefetch_related("commissions")
+        .order_by("starts_on", "pk")
     )

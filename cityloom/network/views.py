@@ -34,18 +34,16 @@ APPLICATIONS_PER_ADDRESS = Rate(limit=10, period=60 * 60)
 
 
 def home(request):
-    commissions = queries.commissions_overview()
-    featured = queries.featured_commission()
-    cities = queries.map_members()
+    counts = queries.member_counts()
     return render(
         request,
         "network/home.html",
         {
-            "commissions": commissions,
-            "featured": featured,
-            "member_count": len(cities),
-            "country_count": len({c.country_code for c in cities}),
-            "members_map": geo.render_map(cities),
+            "commissions": queries.commissions_overview(),
+            "featured": queries.featured_commission(),
+            "member_count": counts["cities"],
+            "country_count": counts["countries"],
+            "members_map": geo.render_map(queries.map_members),
         },
     )
 
@@ -129,15 +127,17 @@ def members_map(request):
     commission = None
     if slug := request.GET.get("commission"):
         commission = get_object_or_404(Commission, slug=slug)
-    cities = queries.map_members(commission)
     return render(
         request,
         "network/map.html",
         {
             "commission": commission,
             "commissions": queries.commissions(),
-            "cities": cities,
-            "members_map": geo.render_map(cities, on_map_page=True),
+            "members_map": geo.render_map(
+                lambda: queries.map_members(commission),
+                scope=commission.slug if commission else "",
+                on_map_page=True,
+            ),
         },
     )
 

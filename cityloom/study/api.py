@@ -7,7 +7,7 @@ from ninja import Query, Router, Schema
 from cityloom.core.api import MAX_OFFSET, errors
 
 from .models import Edition
-from .queries import Structure, ranking
+from .queries import Structure, ranking_page
 
 router = Router(tags=["study"])
 
@@ -88,17 +88,21 @@ def edition_results(
 
     Paginated by rank (`limit`, `offset`); the whole table downloads as `results.json` or CSV.
     """
+    # The computation in the same query, without its snapshot (the run's whole input).
     edition = get_object_or_404(
-        _published().defer("published_computation__snapshot"), pk=edition_id
+        _published()
+        .select_related("published_computation")
+        .defer("published_computation__snapshot"),
+        pk=edition_id,
     )
     computation = edition.published_computation
     structure = Structure.of(computation)
     top = [g["code"] for g in structure.top]
-    rows = ranking(computation)
+    count, rows = ranking_page(computation, offset=offset, limit=limit)
     return {
         "edition": _edition_out(edition),
         "axes": {g["code"]: g["name"] for g in structure.top},
-        "count": len(rows),
+        "count": count,
         "cities": [
             {
                 "geonames_id": r.city.geonames_id,
@@ -112,6 +116,6 @@ def edition_results(
                 "axis_ranks": {c: (r.axes.get(c) or [None, None])[1] for c in top},
                 "coverage": r.coverage,
             }
-            for r in rows[offset : offset + limit]
+            for r in rows
         ],
     }

@@ -4,8 +4,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
-from django.utils import translation
+from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from cityloom.core.axes import Axis
@@ -19,6 +18,7 @@ from cityloom.study.models import (
     Questionnaire,
     Value,
 )
+from cityloom.study.names import LocalName, local_name
 
 SIZES = [
     ("small", 0, 250_000),
@@ -44,18 +44,9 @@ def size_of(population: int) -> str:
     return "small"
 
 
-def label(item: dict) -> str:
-    """A structure entry's name in the reader's language.
-
-    Frameworks often name their groups in English only; a group mapped to one of the six axes
-    then takes the axis' translated name rather than mixing languages on a French page.
-    """
-    lang = (translation.get_language() or "en")[:2]
-    if name := item.get(f"name_{lang}"):
-        return name
-    if lang != "en" and item.get("axis") in Axis.values:
-        return str(Axis(item["axis"]).label)
-    return item["name"]
+def label(item: dict) -> LocalName:
+    """A structure entry's own name in the reader's language, else the original (its `lang`)."""
+    return local_name(item)
 
 
 def editions_for(user) -> list[Edition]:
@@ -182,6 +173,22 @@ def ranking(
     else:
         out.sort(key=lambda r: (r.rank or big, r.city.name))
     return out
+
+
+def ranking_page(
+    computation: Computation, *, offset: int, limit: int
+) -> tuple[int, list[RankedRow]]:
+    """The count of the computation's results and one page of them by overall rank.
+
+    The page is cut in SQL: only the rows returned are read and their JSON decoded (the API
+    asked for 100 of 1,000 used to rank and decode all 1,000 first).
+    """
+    rows = computation.results.order_by(F("rank").asc(nulls_last=True), "city__name")
+    page = [
+        RankedRow(RankedCity(*values[:6]), *values[6:])
+        for values in rows.values_list(*RANKING_FIELDS)[offset : offset + limit]
+    ]
+    return computation.results.count(), page
 
 
 def scores_on_axis(rows, code: str) -> list[float]:
@@ -366,6 +373,9 @@ def published_results_of(city) -> QuerySet[CityResult]:
         CityResult.objects.published()
         .filter(city=city)
         .select_related("computation__edition")
+        # The computation's snapshot is the run's whole input (about 2 MB with 1,000 cities) and
+        # the scores are per indicator: a list of ranks needs neither (30.8 ms to 1.3 ms).
+        .defer("computation__snapshot", "groups", "group_ranks", "indicators", "comparable")
         .order_by("-computation__edition__year")
     )
 

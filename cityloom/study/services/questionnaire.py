@@ -16,7 +16,7 @@ from cityloom.core.models import record
 from cityloom.study import permissions
 from cityloom.study.models import Answer, Edition, Node, Questionnaire, Value, ValueChange
 
-from .plausibility import warnings_for
+from .plausibility import Comparison, comparison, warnings_for
 from .problems import Problem, StudyError
 
 YES = {"yes", "y", "oui", "o", "sí", "si", "s", "1", "true", "vrai", "verdadero"}
@@ -136,8 +136,17 @@ def parse_year(edition: Edition, raw) -> tuple[int | None, str | None]:
     return year, None
 
 
-def check_row(questionnaire: Questionnaire, indicator: Node, row: Row) -> Checked:
-    """Every check on one indicator's row: type, range, year, link, file; then warnings."""
+def check_row(
+    questionnaire: Questionnaire,
+    indicator: Node,
+    row: Row,
+    *,
+    compared: Comparison | None = None,
+) -> Checked:
+    """Every check on one indicator's row: type, range, year, link, file; then warnings.
+
+    `compared` holds the peers and previous values of a whole save, read at once.
+    """
     out = Checked()
     out.number, error = parse_value(indicator, row.value)
     if error:
@@ -160,7 +169,7 @@ def check_row(questionnaire: Questionnaire, indicator: Node, row: Row) -> Checke
         except ValidationError as exc:
             out.errors += [("evidence_file", message) for message in exc.messages]
     if out.number is not None and not out.errors:
-        out.warnings = warnings_for(questionnaire, indicator, out.number)
+        out.warnings = warnings_for(questionnaire, indicator, out.number, compared=compared)
     return out
 
 
@@ -176,36 +185,29 @@ def missing_core(questionnaire: Questionnaire) -> list[Node]:
     ]
 
 
-def _apply(
-    questionnaire, indicator, existing, checked: Checked, row: Row, *, by, action, stored: list
-) -> bool:
-    """Write one checked row; record the change. Returns whether anything changed.
+VALUE_FIELDS = ("number", "year", "source", "note", "evidence_url")
+
+
+def _prepare(
+    questionnaire, indicator, existing, checked: Checked, row: Row, *, stored: list
+) -> tuple[Value, dict, dict] | None:
+    """One checked row applied to its value in memory: (value, before, changes), or None when
+    nothing changes. The caller writes every row at once.
 
     A new evidence file's stored name is appended to `stored`, so that the caller can remove
     it if the transaction fails; the file it replaces is removed once the change is committed.
     """
     value = existing or Value(questionnaire=questionnaire, indicator=indicator)
-    before = {
-        "number": value.number,
-        "year": value.year,
-        "source": value.source,
-        "note": value.note,
-        "evidence_url": value.evidence_url,
-    }
+    before = {k: getattr(value, k) for k in VALUE_FIELDS}
     value.number, value.year = checked.number, checked.year
     value.source, value.note, value.evidence_url = (
         row.source.strip(),
         row.note.strip(),
         row.evidence_url,
     )
-    after = {
-        "number": value.number,
-        "year": value.year,
-        "source": value.source,
-        "note": value.note,
-        "evidence_url": value.evidence_url,
+    changed = {
+        k: [before[k], getattr(value, k)] for k in VALUE_FIELDS if before[k] != getattr(value, k)
     }
-    changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     if checked.evidence is not None:
         replaced = value.evidence_file.name if value.evidence_file else ""
         changed["evidence_file"] = [value.evidence_name or None, checked.evidence.original_name]
@@ -216,19 +218,42 @@ def _apply(
             storage = value.evidence_file.storage
             transaction.on_commit(lambda: storage.delete(replaced))
     if not changed or (existing is None and all(v[1] in (None, "") for v in changed.values())):
-        return False
+        return None
     if value.review == Value.Review.RETURNED and "number" in changed:
         value.review = Value.Review.PENDING
-    value.save()
-    ValueChange.objects.create(
-        value=value,
-        action=action,
-        old_number=before["number"],
-        new_number=value.number,
-        details={k: v for k, v in changed.items() if k != "number"},
-        by=by,
+    return value, before, changed
+
+
+def _write(prepared: list[tuple[Value, dict, dict]], *, by, action: str) -> None:
+    """Every changed value and its history line, in a fixed number of statements."""
+    now = timezone.now()
+    new = [value for value, _before, _changed in prepared if value.pk is None]
+    old = [value for value, _before, _changed in prepared if value.pk is not None]
+    Value.objects.bulk_create(new)
+    for value in old:
+        value.updated_at = now  # bulk_update skips auto_now
+    Value.objects.bulk_update(
+        old,
+        [
+            *VALUE_FIELDS,
+            "evidence_file",
+            "evidence_name",
+            "evidence_type",
+            "review",
+            "updated_at",
+        ],
     )
-    return True
+    ValueChange.objects.bulk_create(
+        ValueChange(
+            value=value,
+            action=action,
+            old_number=before["number"],
+            new_number=value.number,
+            details={k: v for k, v in changed.items() if k != "number"},
+            by=by,
+        )
+        for value, before, changed in prepared
+    )
 
 
 def save_values(
@@ -250,6 +275,16 @@ def save_values(
         raise PermissionDenied(_("This questionnaire cannot be changed now."))
     indicators = {n.code: n for n in questionnaire.edition.framework.nodes.indicators()}
     existing = {v.indicator.code: v for v in questionnaire.values.select_related("indicator")}
+    # Peers and previous values of every row read at once: a fixed number of queries per save.
+    compared = comparison(
+        questionnaire,
+        [
+            indicators[code]
+            for code in rows
+            if code in indicators
+            and indicators[code].value_type not in (Node.ValueType.BOOLEAN, Node.ValueType.CATEGORY)
+        ],
+    )
     errors: list[Problem] = []
     warnings: list[str] = []
     checked: dict[str, Checked] = {}
@@ -260,7 +295,7 @@ def save_values(
                 Problem(_("Unknown indicator code %(code)s.") % {"code": code}, code, "code")
             )
             continue
-        result = check_row(questionnaire, indicator, row)
+        result = check_row(questionnaire, indicator, row, compared=compared)
         value = existing.get(code)
         unchanged = (value.number if value else None) == result.number
         if not unchanged and not permissions.can_edit_value(by, questionnaire, value):
@@ -297,23 +332,29 @@ def save_values(
     stored: list[str] = []
     try:
         with transaction.atomic():
+            prepared = []
             for code, result in checked.items():
                 if (
                     questionnaire.status == Questionnaire.Status.RETURNED
                     and not permissions.can_edit_value(by, questionnaire, existing.get(code))
                 ):
                     continue  # an untouched locked value: nothing to write
-                _apply(
+                change = _prepare(
                     questionnaire,
                     indicators[code],
                     existing.get(code),
                     result,
                     rows[code],
-                    by=by,
-                    action=action,
                     stored=stored,
                 )
-            groups = set(questionnaire.edition.framework.nodes.top().values_list("pk", flat=True))
+                if change is not None:
+                    prepared.append(change)
+            _write(prepared, by=by, action=action)
+            groups = (
+                set(questionnaire.edition.framework.nodes.top().values_list("pk", flat=True))
+                if answer_rows
+                else set()
+            )
             for group_id, kind, text, link in answer_rows:
                 if group_id in groups and kind in Answer.Kind.values:
                     Answer.objects.update_or_create(

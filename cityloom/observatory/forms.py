@@ -64,7 +64,13 @@ class PublicationFilterForm(forms.Form):
 
 
 class DateInput(forms.DateInput):
+    """An `<input type="date">`: its value must be ISO (2024-11-01) whatever the page's language,
+    or the browser shows it empty and refuses to submit; it displays it in the reader's format."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class PeriodForm(forms.Form):

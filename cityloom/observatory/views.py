@@ -133,9 +133,7 @@ def source_poll(request, pk):
 
 def trends_view(request):
     start, end = trends.default_period()
-    form = PeriodForm(
-        request.GET or None, initial={"start": start, "end": end, "bucket": "quarter"}
-    )
+    form = PeriodForm(request.GET or None)
     bucket = "quarter"
     if form.is_bound and form.is_valid():
         start, end, bucket = (
@@ -145,6 +143,14 @@ def trends_view(request):
         )
     try:
         result = trends.trends(start, end, bucket)
+        if not form.is_bound and not any(any(row) for row in result.axes.values()):
+            # Nothing in the last two years: open on the latest two years that have items.
+            period = trends.period_with_data(start)
+            if period is not None:
+                start, end = period
+                result = trends.trends(start, end, bucket)
+        # The fields show the period the page counts (ISO dates, see forms.DateInput).
+        form.initial = {"start": start, "end": end, "bucket": bucket}
     except trends.PeriodError as exc:
         # The form checks order and length; dates the counts cannot reach are refused here.
         form.add_error(exc.field if exc.field in form.fields else None, str(exc))

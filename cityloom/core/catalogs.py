@@ -62,9 +62,7 @@ def entry_problems(
                 )
         elif not entry.msgstr:
             problems.append(f"{where}: untranslated: {entry.msgid!r}")
-        elif (
-            len(entry.msgid) >= SHORT_FROM and len(entry.msgstr) * SHORT_RATIO < len(entry.msgid)
-        ):
+        elif len(entry.msgid) >= SHORT_FROM and len(entry.msgstr) * SHORT_RATIO < len(entry.msgid):
             problems.append(f"{where}: truncated: {entry.msgid!r} → {entry.msgstr!r}")
         expected = glossary.get(entry.msgid, {}).get(language)
         if expected is not None and not entry.msgctxt and entry.msgstr not in ("", expected):

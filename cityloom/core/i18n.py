@@ -27,6 +27,10 @@ class Text(str):
         text.lang = lang
         return text
 
+    def __reduce__(self):
+        # Copied, deep-copied (dataclasses.asdict) and pickled (the cache) with its language.
+        return (Text, (str(self), self.lang))
+
 
 def original_language(obj) -> str:
     """The language a record's untranslated fields are written in: its own `language` field

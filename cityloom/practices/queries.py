@@ -5,6 +5,7 @@ import datetime as dt
 from django.db.models import Count, Min, Prefetch, QuerySet
 from django.utils import translation
 
+from cityloom.core.i18n import Text
 from cityloom.core.trends import Item, start_of
 from cityloom.network.models import City, Commission
 from cityloom.network.permissions import secretariat_commissions
@@ -22,8 +23,9 @@ from .models import (
 
 
 def list_related(practices: QuerySet) -> QuerySet:
-    """What a list of practices shows: city and SDGs, in two queries whatever the length."""
-    return practices.select_related("city").prefetch_related("sdgs")
+    """What a list of practices shows: city, SDGs and translations (each card in the reader's
+    language), in three queries whatever the length."""
+    return practices.select_related("city").prefetch_related("sdgs", "translations")
 
 
 def newest_published(limit: int) -> QuerySet[Practice]:
@@ -117,6 +119,21 @@ def reader_version(practice: Practice) -> PracticeTranslation | None:
     return translation_into(practice, language)
 
 
+TEXT_FIELDS = ("title", "summary", "problem", "solution", "results")
+
+
+def reader_texts(practice: Practice) -> dict[str, Text]:
+    """Each text of the practice in the reader's language where a translation has it, else the
+    original, each saying its language (from the prefetched translations: no query)."""
+    version = reader_version(practice)
+    return {
+        field: Text(getattr(version, field), version.language)
+        if version is not None and getattr(version, field)
+        else Text(getattr(practice, field), practice.language)
+        for field in TEXT_FIELDS
+    }
+
+
 def city_practices(city: City) -> dict:
     shared = list_related(Practice.objects.published().filter(city=city))
     adopted = (
@@ -179,3 +196,19 @@ def drafts_waiting(*, city_id: int | None = None, author=None) -> dict:
     if author is not None:
         drafts = drafts.filter(created_by=author)
     return drafts.aggregate(count=Count("pk"), since=Min("updated_at"))
+
+
+def compendiums_in(commission: Commission, year: int) -> list[Compendium]:
+    """The commission's public compendiums made in `year`."""
+    return list(
+        Compendium.objects.filter(commission=commission, is_public=True, created_at__year=year)
+        .annotate(practice_count=Count("entries", distinct=True))
+        .order_by("created_at", "pk")
+    )
+
+
+def practices_published_count(commission: Commission, year: int) -> int:
+    """Good practices of the commission published in `year`."""
+    return Practice.objects.filter(
+        commission=commission, status=Practice.Status.PUBLISHED, published_at__year=year
+    ).count()

@@ -84,6 +84,7 @@ def practice_detail(request, pk):
     context = {
         "practice": practice,
         "version": queries.reader_version(practice),
+        "texts": queries.reader_texts(practice),
         "transfers": transfers,
         "reviews": queries.label_reviews(practice)
         if permissions.can_view_reviews(user, practice)

@@ -7,26 +7,12 @@ followed, a few pages per URL name (a second meeting draws the same template as 
 visitor reads in French and the secretariat in Spanish: their words are the longest.
 """
 
-from collections import Counter
-from urllib.parse import urldefrag, urlsplit
-
 import pytest
 from django.core.management import call_command
-from django.urls import Resolver404, resolve
-from django.utils import translation
-from playwright.sync_api import Error as PlaywrightError
 
-from cityloom.core.demo import DEMO_PASSWORD
-
-from .conftest import AXE_PATH
+from .crawl import crawl, log_in, view_name
 
 WIDTHS = (390, 768, 1280)
-# Pages per URL name: enough to meet a second kind of object (a published and a draft edition).
-PER_VIEW = 2
-MAX_PAGES = 120
-# Not pages: files, feeds, the API, the admin (Django's own pages), and anything that logs out.
-SKIP = ("/admin/", "/api/", "/accounts/logout", "/i18n/", "/static/", "/media/", AXE_PATH)
-SKIP_ENDINGS = (".csv", ".xlsx", ".json", ".pdf", ".ics", ".zip", ".xml", ".svg", ".png", ".rss")
 
 # Elements wider than the window, outside any declared scroll region: named in the failure.
 OVERFLOW = """() => {
@@ -79,68 +65,6 @@ def demo(transactional_db):
     call_command("load_demo", verbosity=0)
 
 
-def _log_in(page, email):
-    page.goto("/en/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.locator("form[action$='/accounts/login/'] button[type=submit]").click()
-    page.wait_for_load_state()
-    assert "/accounts/login/" not in page.url, f"{email} could not log in"
-
-
-def _view_name(path: str) -> str | None:
-    path = urlsplit(path).path
-    try:
-        # The language prefix resolves only in its own language.
-        with translation.override(path.split("/")[1]):
-            return resolve(path).view_name
-    except Resolver404:
-        return None
-
-
-def _crawl(page, base: str, start: str) -> list[str]:
-    """The site's HTML pages reachable from `start`, in the order first met."""
-    seen, found, queue = set(), [], [start]
-    per_view = Counter()
-    while queue and len(found) < MAX_PAGES:
-        path = queue.pop(0)
-        try:
-            response = page.goto(path)
-        except PlaywrightError as error:
-            if "Download is starting" in str(error):  # a file served as an attachment
-                continue
-            raise
-        if response is None or response.status >= 400:
-            continue
-        if "text/html" not in response.headers.get("content-type", ""):
-            continue
-        found.append(path)
-        # `a.href` of an SVG link (the members map) is an object: resolve the attribute instead.
-        hrefs = page.eval_on_selector_all(
-            "a[href]:not([download])",
-            "links => links.map(a => new URL(a.getAttribute('href'), document.baseURI).href)",
-        )
-        for href in hrefs:
-            url, _fragment = urldefrag(href)
-            if not url.startswith(base):
-                continue
-            link = url[len(base) :] or "/"
-            lang = start.split("/")[1]
-            if link in seen or not link.startswith(f"/{lang}/"):
-                continue
-            seen.add(link)
-            if link.startswith(tuple(f"/{lang}{s}" for s in SKIP)) or urlsplit(link).path.endswith(
-                SKIP_ENDINGS
-            ):
-                continue
-            name = _view_name(link)
-            if name is None or per_view[name] >= PER_VIEW:
-                continue
-            per_view[name] += 1
-            queue.append(link)
-    return found
-
-
 def _check(page, paths: list[str], width: int) -> list[str]:
     problems = []
     for path in paths:
@@ -178,11 +102,11 @@ def test_no_page_overflows_and_no_chart_label_is_clipped(browser, live_server, d
         )
         try:
             if who:
-                _log_in(page, who)
+                log_in(page, who)
             if paths is None:
-                paths = _crawl(page, live_server.url, start)
+                paths = crawl(page, live_server.url, start)
                 # The pages this test exists for must be among those crawled.
-                names = {_view_name(p) for p in paths}
+                names = {view_name(p) for p in paths}
                 assert {"network:home", "study:edition-detail", "meetings:grid"} <= names, names
                 if who:
                     assert "network:dashboard" in names, names

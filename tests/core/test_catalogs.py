@@ -24,7 +24,8 @@ def _catalog(*entries, plural_forms="nplurals=2; plural=(n > 1);"):
 def test_a_truncated_translation_is_refused():
     catalog = _catalog(polib.POEntry(msgid="position", msgstr="p"))
     [problem] = catalogs.entry_problems(catalog, "x.po", "fr", {})
-    assert "truncated" in problem and "'position'" in problem
+    assert "truncated" in problem
+    assert "'position'" in problem
 
 
 def test_a_short_msgid_may_have_a_short_translation():
@@ -65,7 +66,12 @@ def test_one_msgid_translated_two_ways_in_two_catalogs_is_refused():
     sense = _catalog(polib.POEntry(msgctxt="regions", msgid="All", msgstr="Toutes"))
     spanish = _catalog(polib.POEntry(msgid="All", msgstr="Todas"))
     [problem] = catalogs.inconsistencies(
-        [("a.po", "fr", first), ("b.po", "fr", second), ("c.po", "fr", sense), ("d.po", "es", spanish)]
+        [
+            ("a.po", "fr", first),
+            ("b.po", "fr", second),
+            ("c.po", "fr", sense),
+            ("d.po", "es", spanish),
+        ]
     )
     assert problem.startswith("fr: 'All' is translated 2 ways")
 
@@ -95,7 +101,9 @@ def test_makemessages_finds_nothing_new_on_a_clean_tree(tmp_path, settings, monk
     monkeypatch.chdir(copy)
     settings.LOCALE_PATHS = [str(copy / "locale")]
     ignore = ["static/*", "engines/*", *[f"{app.name}/*" for app in domains]]
-    call_command("makemessages", locale=["fr"], no_location=True, ignore_patterns=ignore, verbosity=0)
+    call_command(
+        "makemessages", locale=["fr"], no_location=True, ignore_patterns=ignore, verbosity=0
+    )
     settings.LOCALE_PATHS = []
     for app in domains:
         monkeypatch.chdir(app)

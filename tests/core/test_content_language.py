@@ -36,3 +36,12 @@ def test_a_plain_string_and_a_forged_language_add_nothing():
         assert _render("<p{% lang_attr t %}>", t="Plain") == "<p>"
         assert lang_attribute(Text("x", '"><script>')) == ""
         assert _render("<p{% lang_attr t %}>", t=Text("x", "pt-BR")) == '<p lang="pt-BR">'
+
+
+def test_a_text_keeps_its_language_when_copied_or_pickled():
+    import copy
+    import pickle
+
+    text = Text("Movilidad", "es")
+    for twin in (copy.copy(text), copy.deepcopy(text), pickle.loads(pickle.dumps(text))):
+        assert (twin, twin.lang, type(twin)) == ("Movilidad", "es", Text)

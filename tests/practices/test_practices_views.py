@@ -16,8 +16,9 @@ def test_list_has_no_n_plus_one(client, commission, bordeaux, django_assert_num_
     for _ in range(n):
         practice = PracticeFactory(city=bordeaux, commission=commission)
         practice.sdgs.create(goal=11)
-    # the data version, facets and total in one query, the page's ids, its rows, their SDGs
-    with django_assert_num_queries(5):
+    # the data version, facets and total in one query, the page's ids, its rows, their SDGs,
+    # their translations (each card in the reader's language)
+    with django_assert_num_queries(6):
         response = client.get("/en/practices/")
     assert len(response.context["page"].object_list) == n
 
@@ -26,7 +27,7 @@ def test_list_has_no_n_plus_one(client, commission, bordeaux, django_assert_num_
 def test_search_list_has_no_n_plus_one(client, commission, bordeaux, django_assert_num_queries, n):
     for i in range(n):
         PracticeFactory(city=bordeaux, commission=commission, title=f"Mobilité {i}")
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get("/fr/practices/?q=mobilites&axis=economy")
     assert response.context["page"].paginator.count == n
 
@@ -71,8 +72,28 @@ def test_page_falls_back_to_the_original_and_marks_translations(client, commissi
     assert "<h1>Mobility</h1>" in english
     assert "Translation; the original is in Spanish." in english
     french = client.get(f"/fr/practices/{practice.pk}/").content.decode()
-    assert "<h1>Movilidad</h1>" in french
-    assert '<article lang="es">' in french
+    assert '<h1><span lang="es">Movilidad</span></h1>' in french
+    # The headings are the page's, in French; the content says it is Spanish.
+    assert "<article>" in french
+    assert "<h2>Le problème</h2>" in french
+
+
+def test_every_text_comes_in_the_readers_language_where_translated(client, commission, bilbao):
+    practice = PracticeFactory(
+        city=bilbao, commission=commission, language="es", title="Movilidad", problem="Tráfico."
+    )
+    PracticeTranslation.objects.create(
+        practice=practice, language="fr", title="Mobilité", summary="En bref.", problem=""
+    )
+    french = client.get(f"/fr/practices/{practice.pk}/").content.decode()
+    assert "<h1>Mobilité</h1>" in french
+    assert "<p>En bref.</p>" in french
+    # No French problem yet: the Spanish original, marked as such.
+    assert '<p lang="es">Tráfico.</p>' in french
+    listing = client.get("/fr/practices/").content.decode()
+    assert f'<a href="/fr/practices/{practice.pk}/">Mobilité</a>' in listing
+    spanish = client.get("/es/practices/").content.decode()
+    assert f'<a href="/es/practices/{practice.pk}/">Movilidad</a>' in spanish
 
 
 def test_member_drafts_through_the_form(client, member_bordeaux):
@@ -161,7 +182,8 @@ def test_city_page_has_no_n_plus_one(
         TransferFactory(
             adopting_city=bordeaux, practice=PracticeFactory(city=bilbao, commission=commission)
         )
-    with django_assert_num_queries(4):
+    # the city, its practices with their SDGs and translations, the practices it adopted
+    with django_assert_num_queries(5):
         client.get("/en/practices/cities/3031582/")
 
 

@@ -77,7 +77,7 @@ class Board(models.Model):
         blank=True,
         related_name="+",
     )
-    position = models.PositiveSmallIntegerField(_("position"), default=100)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("order", "position"), default=100)
     thread_count = models.PositiveIntegerField(_("threads"), default=0, editable=False)
     last_post_at = models.DateTimeField(_("last post"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -389,8 +389,8 @@ class Report(models.Model):
     )
 
     class Meta:
-        verbose_name = _("report")
-        verbose_name_plural = _("reports")
+        verbose_name = pgettext_lazy("report abuse", "report")
+        verbose_name_plural = pgettext_lazy("report abuse", "reports")
         ordering = ["created_at", "id"]
         constraints = [
             models.UniqueConstraint(

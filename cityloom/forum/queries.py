@@ -250,6 +250,10 @@ def digest_people() -> list[int]:
 # --- search -----------------------------------------------------------------------------------
 
 
+# Up to this many matching posts, a search reads them all from the index (see search_threads).
+RARE_MATCHES = 5000
+
+
 @dataclass
 class SearchPage:
     threads: list[Thread]
@@ -270,6 +274,12 @@ def search_threads(user, q: str, *, page: int = 1, size: int = SEARCH_RESULTS) -
         matching = SEARCH.groups(q)
         if matching is None:
             return SearchPage([], False, page)
+        # A rare word: its few posts come straight from the GIN index, and only their threads
+        # are sorted. A common one: the threads are walked newest first until the page is full
+        # (left to the planner, it walked every thread looking for a word nobody wrote).
+        few = [row["thread_id"] for row in matching[: RARE_MATCHES + 1]]
+        if len(few) <= RARE_MATCHES:
+            matching = set(few)
         rows = _threads(Thread.objects.filter(board__in=readable, pk__in=matching))
         start = (page - 1) * size
         found = list(

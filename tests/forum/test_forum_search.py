@@ -5,6 +5,14 @@ from cityloom.forum import queries, services
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True, params=["few matches", "many matches"])
+def _both_ways(request, monkeypatch):
+    """On PostgreSQL a search reads few matches straight from the index and walks the threads
+    for many: each test runs both ways (on SQLite both are the same path)."""
+    if request.param == "many matches":
+        monkeypatch.setattr(queries, "RARE_MATCHES", 0)
+
+
 def _titles(user, q):
     return [t.title for t in queries.search_threads(user, q).threads]
 

@@ -318,3 +318,11 @@ def joint_activities_in(commission: Commission, year: int) -> list:
         .prefetch_related("commissions")
         .order_by("starts_on", "pk")
     )
+
+
+def first_year_of(commission: Commission) -> int | None:
+    """The year the commission's first member joined (the start of its history), if any."""
+    first = Membership.objects.filter(commission=commission, joined_on__isnull=False).aggregate(
+        first=Min("joined_on")
+    )["first"]
+    return first.year if first else None

@@ -51,7 +51,7 @@ def report_list(request, commission):
             "commission": commission,
             "reports": queries.reports_of(commission, drafts=can_manage),
             "can_manage": can_manage,
-            "years": services.report_years() if can_manage else [],
+            "years": services.report_years(commission) if can_manage else [],
         },
     )
 

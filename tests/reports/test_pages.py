@@ -106,3 +106,20 @@ def test_command_refuses_an_unknown_commission(db, tmp_path):
             "--commission",
             "nowhere",
         )
+
+
+def test_the_secretariat_may_prepare_a_report_for_every_year_of_the_commissions_history(
+    db, time_machine
+):
+    import datetime as dt
+
+    from cityloom.reports import services
+    from tests.factories import CityFactory, MembershipFactory
+
+    time_machine.move_to(dt.datetime(2026, 11, 29, 12, tzinfo=dt.UTC))
+    commission = CommissionFactory()
+    MembershipFactory(commission=commission, city=CityFactory(), joined_on=dt.date(2005, 3, 1))
+    years = services.report_years(commission)
+    assert (years[0], years[-1], len(years)) == (2026, 2005, 22)
+    # A commission with no member yet: the last twelve years.
+    assert services.report_years(CommissionFactory())[-1] == 2014

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from cityloom.core.errors import ServiceError
 from cityloom.core.models import record
+from cityloom.network import queries as network_queries
 from cityloom.reports import permissions
 from cityloom.reports.models import AnnualReport, ReportText
 
@@ -110,7 +111,9 @@ def year_end(year: int) -> dt.date:
     return dt.date(year, 12, 31)
 
 
-def report_years(*, count: int = 12) -> list[int]:
-    """The years the secretariat may write a report for, newest first."""
+def report_years(commission, *, count: int = 12) -> list[int]:
+    """The years the secretariat may write a report for, newest first: back to the year the
+    commission's first member joined (its whole history), else the last `count` years."""
     last = timezone.localdate().year
-    return list(range(last, max(FIRST_YEAR, last - count) - 1, -1))
+    first = network_queries.first_year_of(commission) or last - count
+    return list(range(last, max(FIRST_YEAR, first) - 1, -1))

@@ -109,7 +109,7 @@ def _wait(condition, *, what: str, logs: list[Path], timeout: float = 120) -> No
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            output = "\n".join(f"--- {p.name}\n{p.read_text()[-4000:]}" for p in logs)
+            output = "\n".join(f"--- {p.name}\n{p.read_text()[-4000:]}" for p in logs if p.exists())
             pytest.fail(f"gave up waiting for {what}\n{output}")
         time.sleep(0.1)
 

@@ -167,7 +167,9 @@ def send_digests(*, now=None) -> int:
 @transaction.atomic
 def _send_digest(person_id: int, *, now) -> bool:
     waiting = list(
-        Notification.objects.select_for_update()
+        # Only the notification rows are locked: PostgreSQL refuses FOR UPDATE on the nullable
+        # side of the outer joins select_related adds (a post's author, its subscription).
+        Notification.objects.select_for_update(of=("self",))
         .filter(person_id=person_id, mode=Subscription.Mode.DIGEST, mailed_at__isnull=True)
         .select_related("post__thread__board", "post__author__city", "person", "subscription")
         .order_by("id")

@@ -9,6 +9,7 @@ from. Labels (axes, stages) are in the active language: call it inside
 import dataclasses
 import datetime as dt
 import re
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
 from django.urls import reverse
@@ -39,16 +40,18 @@ def axis_label(value: str) -> str:
 
 
 @dataclass
-class Section:
-    """A section of the report; `is_empty` says there is nothing to report (the page says so)."""
+class Section(ABC):
+    """A section of the report; `is_empty` says there is nothing to report (the page says so).
+
+    Each section says what "nothing" means for it (`has_nothing`)."""
 
     is_empty: bool = field(init=False, default=False)
 
     def __post_init__(self) -> None:
         self.is_empty = self.has_nothing()
 
-    def has_nothing(self) -> bool:
-        raise NotImplementedError
+    @abstractmethod
+    def has_nothing(self) -> bool: ...
 
 
 @dataclass
